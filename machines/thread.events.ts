@@ -1,0 +1,134 @@
+import { z } from "zod";
+import { LANGUAGES, REMINDER_TEMPLATES } from "./thread.templates.js";
+
+// Every event the thread machine accepts, as zod schemas: the pipeline parses stored
+// payloads with these before a transition, so a malformed event is rejected, never applied.
+
+export const INTENTS = [
+  "STOP",
+  "START",
+  "HELP",
+  "PAID",
+  "DISPUTE",
+  "PLAN",
+  "PROMISE",
+  "COPY",
+  "WRONG_NUMBER",
+  "HUMAN",
+  "LANGUAGE",
+  "OTHER",
+] as const;
+export type Intent = (typeof INTENTS)[number];
+
+const at = z.iso.datetime({ offset: true });
+const localDate = z.iso.date();
+const language = z.enum(LANGUAGES);
+
+const openInvoice = z.object({
+  id: z.string().min(1),
+  number: z.string(),
+  balanceMinor: z.number().int().nonnegative(),
+  currency: z.string().length(3),
+  dueDate: localDate,
+});
+
+export const smsReceivedEvent = z.object({
+  type: z.literal("sms.received"),
+  at,
+  text: z.string(),
+  intent: z.enum(INTENTS),
+  language,
+  promiseDate: localDate.nullable().default(null),
+  /** A bare number the customer replied with (a plan choice), parsed by the host. */
+  choice: z.number().int().positive().nullable().default(null),
+  /** Twilio already sent its own opt-out confirmation (OptOutType=STOP). */
+  carrierConfirmedOptOut: z.boolean().default(false),
+});
+
+export const checkDueEvent = z.object({
+  type: z.literal("check.due"),
+  at,
+  key: z.string().min(1),
+  /** What the ladder says is due now, if anything; the machine decides whether to send it. */
+  reminder: z
+    .object({
+      template: z.enum(REMINDER_TEMPLATES),
+      invoiceIds: z.array(z.string()).min(1),
+    })
+    .nullable()
+    .default(null),
+});
+
+export const invoicesUpdatedEvent = z.object({
+  type: z.literal("invoices.updated"),
+  at,
+  openInvoices: z.array(openInvoice),
+});
+
+export const paymentReceivedEvent = z.object({
+  type: z.literal("payment.received"),
+  at,
+  amountMinor: z.number().int().positive(),
+  currency: z.string().length(3),
+  invoiceIds: z.array(z.string()),
+  /** Open balances after this payment, re-read from the accounting system. */
+  openInvoices: z.array(openInvoice),
+});
+
+export const paymentFailedEvent = z.object({
+  type: z.literal("payment.failed"),
+  at,
+  invoiceIds: z.array(z.string()),
+});
+
+export const staffTookOverEvent = z.object({
+  type: z.literal("staff.took_over"),
+  at,
+  user: z.string().min(1),
+});
+
+export const staffReleasedEvent = z.object({
+  type: z.literal("staff.released"),
+  at,
+  user: z.string().min(1),
+});
+
+export const staffResolvedEvent = z.object({
+  type: z.literal("staff.resolved"),
+  at,
+  user: z.string().min(1),
+  outcome: z.enum(["resume", "close"]),
+});
+
+export const staffRepliedEvent = z.object({
+  type: z.literal("staff.replied"),
+  at,
+  user: z.string().min(1),
+  text: z.string().min(1).max(1600),
+});
+
+export const consentRevokedEvent = z.object({
+  type: z.literal("consent.revoked"),
+  at,
+  source: z.enum(["staff", "web", "carrier"]),
+});
+
+export const threadEventSchema = z.discriminatedUnion("type", [
+  smsReceivedEvent,
+  checkDueEvent,
+  invoicesUpdatedEvent,
+  paymentReceivedEvent,
+  paymentFailedEvent,
+  staffTookOverEvent,
+  staffReleasedEvent,
+  staffResolvedEvent,
+  staffRepliedEvent,
+  consentRevokedEvent,
+]);
+
+export type ThreadEvent = z.infer<typeof threadEventSchema>;
+export type ThreadEventInput = z.input<typeof threadEventSchema>;
+export type ThreadEventType = ThreadEvent["type"];
+export const THREAD_EVENT_TYPES = threadEventSchema.options.map(
+  (option) => option.shape.type.value,
+);

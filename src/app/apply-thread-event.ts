@@ -1,0 +1,54 @@
+import { transition } from "xstate";
+import type { ThreadInput } from "../../machines/thread.context.js";
+import { type ThreadEffect, toEffects } from "../../machines/thread.effects.js";
+import type { ThreadEvent } from "../../machines/thread.events.js";
+import { threadMachine } from "../../machines/thread.machine.js";
+import {
+  persistThread,
+  restoreThread,
+  THREAD_MACHINE_VERSION,
+  topLevelState,
+} from "../../machines/thread.versions.js";
+import { AppError } from "../domain/errors.js";
+import type { EffectContext, LockedThread, PipelineUnitOfWork } from "./ports.js";
+
+export interface AppliedEvent {
+  threadId: string;
+  state: string;
+  version: number;
+  effects: ThreadEffect[];
+}
+
+/**
+ * The heart of the pipeline, called inside the event's transaction with the thread row
+ * locked: restore, pure transition, then persist snapshot and effects together.
+ */
+export async function applyThreadEvent(
+  uow: PipelineUnitOfWork,
+  thread: LockedThread,
+  input: ThreadInput,
+  event: ThreadEvent,
+  context: EffectContext,
+): Promise<AppliedEvent> {
+  const current = restoreThread(thread.snapshot, thread.machineVersion, input);
+  const [next, actions] = transition(threadMachine, current, event);
+  if (next.status === "error") {
+    throw new AppError("INTERNAL", `Thread machine failed on ${event.type}`, {
+      retryable: false,
+      cause: next.error,
+      context: { threadId: thread.id },
+    });
+  }
+  const effects = toEffects(actions);
+  await uow.persistEffects(thread, effects, context);
+  const state = topLevelState(next);
+  const version = thread.version + 1;
+  await uow.saveThread({
+    id: thread.id,
+    snapshot: persistThread(next),
+    state,
+    machineVersion: THREAD_MACHINE_VERSION,
+    version,
+  });
+  return { threadId: thread.id, state, version, effects };
+}

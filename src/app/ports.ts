@@ -1,0 +1,253 @@
+import type { ThreadInput } from "../../machines/thread.context.js";
+import type { ThreadEffect } from "../../machines/thread.effects.js";
+import type { Language } from "../../machines/thread.templates.js";
+
+// Ports: what the use cases need from the outside, named by capability. src/db implements
+// the stores, src/adapters the providers; test/fakes holds in-memory providers for tests.
+
+export interface Clock {
+  now(): Date;
+}
+
+export interface Logger {
+  debug(object: Record<string, unknown>, message: string): void;
+  info(object: Record<string, unknown>, message: string): void;
+  warn(object: Record<string, unknown>, message: string): void;
+  error(object: Record<string, unknown>, message: string): void;
+}
+
+// ---- Providers ------------------------------------------------------------------------
+
+export interface OutboundSms {
+  companyId: string;
+  to: string;
+  body: string;
+  /** Our outbox id, so adapters can tag status callbacks. */
+  reference: string;
+}
+
+export interface SentSms {
+  providerMessageId: string;
+  status: string;
+}
+
+export interface SmsSender {
+  send(message: OutboundSms): Promise<SentSms>;
+  /**
+   * "Was this sent?": looks for a message with this body to this number since `since`.
+   * Used before anything left `sending` by a crash is retried.
+   */
+  findSent(query: {
+    companyId: string;
+    to: string;
+    body: string;
+    since: Date;
+  }): Promise<SentSms | null>;
+}
+
+export interface StaffNotice {
+  companyId: string;
+  threadId: string;
+  taskId: string;
+  reason: string;
+  text?: string;
+  phone: string;
+}
+
+export interface StaffNotifier {
+  notify(notice: StaffNotice): Promise<{ ref: string }>;
+}
+
+export interface InvoiceFacts {
+  quickbooksId: string;
+  docNumber: string | null;
+  currency: string;
+  totalMinor: number;
+  balanceMinor: number;
+  dueDate: string;
+  voided: boolean;
+}
+
+export interface AccountingPayment {
+  companyId: string;
+  customerQuickbooksId: string;
+  amountMinor: number;
+  currency: string;
+  applications: Array<{ invoiceQuickbooksId: string; amountMinor: number }>;
+  memo: string;
+  /** Idempotency key: a retry with the same key never posts twice. */
+  requestId: string;
+}
+
+export interface Accounting {
+  readInvoices(companyId: string, quickbooksIds: string[]): Promise<InvoiceFacts[]>;
+  recordPayment(payment: AccountingPayment): Promise<{ quickbooksPaymentId: string }>;
+}
+
+export interface CheckoutRequest {
+  companyId: string;
+  threadId: string;
+  invoiceIds: string[];
+  amountMinor: number;
+  currency: string;
+  successUrl: string;
+  cancelUrl: string;
+  idempotencyKey: string;
+}
+
+export interface Payments {
+  createCheckout(request: CheckoutRequest): Promise<{ sessionId: string; url: string }>;
+}
+
+export interface RenderedMessage {
+  body: string;
+}
+
+export interface Templates {
+  render(template: string, language: Language, vars: Record<string, string>): RenderedMessage;
+}
+
+// ---- Pipeline storage ---------------------------------------------------------------------
+
+export interface ThreadKey {
+  companyId: string;
+  phone: string;
+}
+
+export interface LockedThread {
+  id: string;
+  companyId: string;
+  phone: string;
+  snapshot: Record<string, unknown> | null;
+  machineVersion: number;
+  version: number;
+}
+
+export interface StoredInboundEvent {
+  id: string;
+  provider: string;
+  externalId: string;
+  type: string;
+  payload: unknown;
+  attempts: number;
+}
+
+export interface DueTimer {
+  id: string;
+  threadId: string;
+  key: string;
+  dueAt: Date;
+}
+
+export interface OutboxRow {
+  id: string;
+  companyId: string;
+  threadId: string | null;
+  effectType: string;
+  payload: Record<string, unknown>;
+  attempts: number;
+  createdAt: Date;
+  claimedAt: Date | null;
+}
+
+export interface NewInboundEvent {
+  provider: string;
+  externalId: string;
+  type: string;
+  payload: unknown;
+  companyId?: string | null;
+  receivedAt: Date;
+}
+
+/** Everything one event's transaction may read and write. Every call runs inside it. */
+export interface PipelineUnitOfWork {
+  claimInboundEvent(id: string): Promise<StoredInboundEvent | null>;
+  markInboundProcessed(id: string, threadId: string | null, at: Date): Promise<void>;
+  markInboundRejected(id: string, reason: string, at: Date): Promise<void>;
+
+  /** Locks the thread row (creating it first if needed) until the transaction ends. */
+  lockThread(key: ThreadKey): Promise<LockedThread>;
+  lockThreadById(threadId: string): Promise<LockedThread | null>;
+  threadInput(key: ThreadKey): Promise<ThreadInput>;
+  saveThread(update: {
+    id: string;
+    snapshot: Record<string, unknown>;
+    state: string;
+    machineVersion: number;
+    version: number;
+  }): Promise<void>;
+
+  /** Due pending timers whose thread is not locked by someone else; both rows get locked. */
+  claimDueTimer(now: Date): Promise<DueTimer | null>;
+  markTimerFired(id: string, at: Date): Promise<void>;
+
+  /** Persists the machine's effects: ledger rows, timers and outbox rows. */
+  persistEffects(
+    thread: LockedThread,
+    effects: ThreadEffect[],
+    context: EffectContext,
+  ): Promise<void>;
+}
+
+export interface RetryPolicy {
+  maxAttempts: number;
+  retryDelayMs(attempt: number): number;
+}
+
+export interface EffectContext {
+  at: Date;
+  causationId: string;
+}
+
+export interface PipelineStore {
+  recordInbound(event: NewInboundEvent): Promise<{ id: string; duplicate: boolean }>;
+  inTransaction<T>(work: (uow: PipelineUnitOfWork) => Promise<T>): Promise<T>;
+  /** Outside any event transaction: count a failed attempt and back off, or dead-letter. */
+  recordInboundFailure(
+    id: string,
+    error: string,
+    now: Date,
+    policy: RetryPolicy,
+  ): Promise<"retry" | "failed">;
+  /** A timer whose transaction failed is pushed back so one bad row cannot spin the loop. */
+  recordTimerFailure(
+    id: string,
+    error: string,
+    now: Date,
+    policy: RetryPolicy,
+  ): Promise<"retry" | "failed">;
+  pendingInboundIds(now: Date, limit: number): Promise<string[]>;
+}
+
+export interface OutboxStore {
+  /** Marks up to `limit` due pending rows `sending` (SKIP LOCKED) and returns them. */
+  claimDue(now: Date, limit: number): Promise<OutboxRow[]>;
+  /** Rows left `sending` since before `staleBefore`; locked for the caller's reconciliation. */
+  reconcileStale(
+    staleBefore: Date,
+    limit: number,
+    decide: (row: OutboxRow) => Promise<OutboxDecision>,
+  ): Promise<number>;
+  complete(id: string, outcome: OutboxDecision): Promise<void>;
+  threadPhone(threadId: string): Promise<{ phone: string; companyName: string } | null>;
+  recordOutboundMessage(message: {
+    companyId: string;
+    threadId: string;
+    outboxId: string;
+    kind: string;
+    template: string;
+    language: string;
+    body: string;
+    to: string;
+    providerMessageId: string;
+    status: string;
+    at: Date;
+  }): Promise<void>;
+}
+
+export type OutboxDecision =
+  | { status: "sent"; at: Date; providerRef: string | null; result?: Record<string, unknown> }
+  | { status: "retry"; at: Date; retryAt: Date; error: string }
+  | { status: "failed"; at: Date; error: string }
+  | { status: "requeue"; at: Date; note: string }
+  | { status: "still_unknown"; at: Date; error: string };

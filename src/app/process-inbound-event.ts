@@ -1,0 +1,86 @@
+import { toAppError } from "../domain/errors.js";
+import { applyThreadEvent } from "./apply-thread-event.js";
+import { retryDelayMs } from "./backoff.js";
+import { normalizeInbound } from "./normalize-inbound.js";
+import type { Clock, Logger, NewInboundEvent, PipelineStore } from "./ports.js";
+
+export interface InboundDeps {
+  store: PipelineStore;
+  clock: Clock;
+  logger: Logger;
+  maxAttempts: number;
+}
+
+export type InboundOutcome =
+  | { status: "processed"; threadId: string; state: string; version: number }
+  | { status: "duplicate"; id: string }
+  | { status: "skipped" }
+  | { status: "rejected"; reason: string }
+  | { status: "retry" | "failed"; error: string };
+
+/** Store-then-process: a redelivered event (same provider id) is recognised and ignored. */
+export async function receiveInboundEvent(
+  deps: InboundDeps,
+  event: Omit<NewInboundEvent, "receivedAt">,
+): Promise<InboundOutcome & { id?: string }> {
+  const recorded = await deps.store.recordInbound({ ...event, receivedAt: deps.clock.now() });
+  if (recorded.duplicate) {
+    return { status: "duplicate", id: recorded.id };
+  }
+  return { ...(await processInboundEvent(deps, recorded.id)), id: recorded.id };
+}
+
+/**
+ * Applies one stored event in one transaction. Bad input is rejected with its reason and
+ * never retried; other failures roll everything back and are retried with backoff, then
+ * dead-lettered.
+ */
+export async function processInboundEvent(deps: InboundDeps, id: string): Promise<InboundOutcome> {
+  const now = deps.clock.now();
+  try {
+    return await deps.store.inTransaction(async (uow): Promise<InboundOutcome> => {
+      const stored = await uow.claimInboundEvent(id);
+      if (!stored) {
+        return { status: "skipped" };
+      }
+      const normalized = normalizeInbound(stored);
+      if (!normalized.ok) {
+        await uow.markInboundRejected(id, normalized.reason, now);
+        deps.logger.warn(
+          { inboundEventId: id, type: stored.type, reason: normalized.reason },
+          "inbound event rejected",
+        );
+        return { status: "rejected", reason: normalized.reason };
+      }
+      const thread = await uow.lockThread(normalized.key);
+      const input = await uow.threadInput(normalized.key);
+      const applied = await applyThreadEvent(uow, thread, input, normalized.event, {
+        at: now,
+        causationId: id,
+      });
+      await uow.markInboundProcessed(id, applied.threadId, now);
+      return {
+        status: "processed",
+        threadId: applied.threadId,
+        state: applied.state,
+        version: applied.version,
+      };
+    });
+  } catch (thrown) {
+    const error = toAppError(thrown);
+    if (!error.retryable) {
+      await deps.store.inTransaction((uow) => uow.markInboundRejected(id, error.message, now));
+      deps.logger.error(
+        { inboundEventId: id, code: error.code, err: error.message },
+        "inbound event rejected",
+      );
+      return { status: "rejected", reason: error.message };
+    }
+    const outcome = await deps.store.recordInboundFailure(id, error.message, now, {
+      maxAttempts: deps.maxAttempts,
+      retryDelayMs,
+    });
+    deps.logger.warn({ inboundEventId: id, err: error.message, outcome }, "inbound event failed");
+    return { status: outcome, error: error.message };
+  }
+}

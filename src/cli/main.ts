@@ -1,0 +1,15 @@
+import { Command } from "commander";
+import { registerMigrateCommand } from "./migrate-command.js";
+
+const program = new Command()
+  .name("duetext")
+  .description("duetext: two-way SMS payment reminders for QuickBooks Online invoices.")
+  .showHelpAfterError()
+  .addHelpText(
+    "after",
+    "\nConfiguration comes from environment variables; see .env.example for every key.",
+  );
+
+registerMigrateCommand(program);
+
+await program.parseAsync(process.argv);

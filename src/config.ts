@@ -1,0 +1,116 @@
+import { z } from "zod";
+
+// The only module that reads process.env. Everything else receives a parsed, frozen Config.
+
+const booleanFromString = z
+  .enum(["true", "false", "1", "0", "yes", "no"])
+  .transform((value) => value === "true" || value === "1" || value === "yes");
+
+const positiveInt = z.coerce.number().int().positive();
+
+export const configSchema = z.object({
+  DATABASE_URL: z
+    .url()
+    .optional()
+    .describe(
+      "PostgreSQL connection string (postgres://user:pass@host:5432/db). When unset, an embedded PGlite database is kept under DATA_DIR.",
+    ),
+  DATA_DIR: z
+    .string()
+    .min(1)
+    .default("./data")
+    .describe("Directory for the embedded PGlite database and other local state (sandbox mode)."),
+  HOST: z
+    .string()
+    .min(1)
+    .default("127.0.0.1")
+    .describe("Interface the HTTP server binds to. Use 0.0.0.0 inside containers."),
+  PORT: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(65535)
+    .default(3000)
+    .describe("Port of the app: webhooks, pay pages, admin console, /healthz."),
+  PUBLIC_BASE_URL: z
+    .url()
+    .default("http://127.0.0.1:3000")
+    .describe(
+      "The externally reachable base URL of the app. Pay links are built on it and Twilio signatures are checked against it.",
+    ),
+  LOG_LEVEL: z
+    .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"])
+    .default("info")
+    .describe("Minimum level of log lines written to standard output."),
+  LOG_PRETTY: booleanFromString
+    .default(false)
+    .describe("Human-readable colored logs instead of JSON lines (for local development)."),
+  WORKERS_ENABLED: booleanFromString
+    .default(true)
+    .describe(
+      "Run the scheduler and outbox dispatcher loops in this process. Any number of instances may run them at once.",
+    ),
+  SCHEDULER_INTERVAL_MS: positiveInt
+    .default(5_000)
+    .describe("How often the scheduler looks for due timers and unprocessed inbound events."),
+  DISPATCHER_INTERVAL_MS: positiveInt
+    .default(1_000)
+    .describe("How often the outbox dispatcher looks for effects to run."),
+  WORKER_BATCH_SIZE: positiveInt
+    .max(1_000)
+    .default(50)
+    .describe("Most rows one scheduler or dispatcher pass claims at a time."),
+  OUTBOX_MAX_ATTEMPTS: positiveInt
+    .default(8)
+    .describe(
+      "Attempts before a retryable outbox effect is given up as failed and surfaced to staff.",
+    ),
+  OUTBOX_SENDING_LEASE_MS: positiveInt
+    .default(120_000)
+    .describe(
+      "A row still 'sending' after this long is presumed abandoned by a crashed worker and is reconciled with the provider before anything is re-sent.",
+    ),
+  INBOUND_MAX_ATTEMPTS: positiveInt
+    .default(5)
+    .describe("Attempts to process a stored inbound event before it is dead-lettered."),
+  SHUTDOWN_GRACE_MS: positiveInt
+    .default(10_000)
+    .describe("How long a graceful shutdown waits for in-flight requests and worker passes."),
+});
+
+export type Config = Readonly<z.infer<typeof configSchema>>;
+
+export type Environment = Record<string, string | undefined>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+/** Parses an environment; empty strings count as unset so `.env` templates can leave keys blank. */
+export function parseConfig(env: Environment): Config {
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value !== ""),
+  );
+  const result = configSchema.safeParse(present);
+  if (!result.success) {
+    throw new ConfigError(
+      result.error.issues.map((issue) => `${issue.path.join(".") || "(root)"}: ${issue.message}`),
+    );
+  }
+  return Object.freeze(result.data);
+}
+
+export function loadConfig(overrides: Environment = {}): Config {
+  return parseConfig({ ...process.env, ...overrides });
+}
+
+/** Keys and descriptions, for `.env.example` checks and `duetext config --help` style output. */
+export function describeConfig(): Array<{ key: string; description: string }> {
+  return Object.entries(configSchema.shape).map(([key, schema]) => ({
+    key,
+    description: schema.description ?? "",
+  }));
+}

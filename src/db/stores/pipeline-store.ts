@@ -1,0 +1,427 @@
+import { and, asc, eq, inArray, lte, min, sql } from "drizzle-orm";
+import type { ThreadInput } from "../../../machines/thread.context.js";
+import type { ThreadEffect } from "../../../machines/thread.effects.js";
+import type {
+  DueTimer,
+  EffectContext,
+  LockedThread,
+  NewInboundEvent,
+  PipelineStore,
+  PipelineUnitOfWork,
+  RetryPolicy,
+  StoredInboundEvent,
+  ThreadKey,
+} from "../../app/ports.js";
+import type { Database, Queryable } from "../client.js";
+import {
+  companies,
+  consentEvents,
+  customers,
+  inboundEvents,
+  invoices,
+  outbox,
+  paymentPlans,
+  phones,
+  promises,
+  tasks,
+  threads,
+  threadTimers,
+} from "../schema/index.js";
+
+// Drizzle implementation of the pipeline's storage. Every lock is a row lock taken inside
+// the caller's transaction; claims use SKIP LOCKED so concurrent workers never wait on or
+// double-handle a row.
+
+export class DrizzlePipelineStore implements PipelineStore {
+  constructor(private readonly db: Database) {}
+
+  async recordInbound(event: NewInboundEvent): Promise<{ id: string; duplicate: boolean }> {
+    const inserted = await this.db
+      .insert(inboundEvents)
+      .values({
+        provider: event.provider,
+        externalId: event.externalId,
+        type: event.type,
+        payload: event.payload,
+        companyId: event.companyId ?? null,
+        receivedAt: event.receivedAt,
+        availableAt: event.receivedAt,
+      })
+      .onConflictDoNothing({ target: [inboundEvents.provider, inboundEvents.externalId] })
+      .returning({ id: inboundEvents.id });
+    const first = inserted[0];
+    if (first) {
+      return { id: first.id, duplicate: false };
+    }
+    const [existing] = await this.db
+      .select({ id: inboundEvents.id })
+      .from(inboundEvents)
+      .where(
+        and(
+          eq(inboundEvents.provider, event.provider),
+          eq(inboundEvents.externalId, event.externalId),
+        ),
+      );
+    if (!existing) {
+      throw new Error(
+        `Inbound event ${event.provider}/${event.externalId} vanished after a conflict`,
+      );
+    }
+    return { id: existing.id, duplicate: true };
+  }
+
+  inTransaction<T>(work: (uow: PipelineUnitOfWork) => Promise<T>): Promise<T> {
+    return this.db.transaction((tx) => work(new DrizzlePipelineUnitOfWork(tx)));
+  }
+
+  async recordInboundFailure(
+    id: string,
+    error: string,
+    now: Date,
+    policy: RetryPolicy,
+  ): Promise<"retry" | "failed"> {
+    const [row] = await this.db
+      .update(inboundEvents)
+      .set({ attempts: sql`${inboundEvents.attempts} + 1`, error })
+      .where(and(eq(inboundEvents.id, id), eq(inboundEvents.status, "pending")))
+      .returning({ attempts: inboundEvents.attempts });
+    if (!row) {
+      return "failed";
+    }
+    if (row.attempts >= policy.maxAttempts) {
+      await this.db.update(inboundEvents).set({ status: "failed" }).where(eq(inboundEvents.id, id));
+      return "failed";
+    }
+    await this.db
+      .update(inboundEvents)
+      .set({ availableAt: new Date(now.getTime() + policy.retryDelayMs(row.attempts)) })
+      .where(eq(inboundEvents.id, id));
+    return "retry";
+  }
+
+  async recordTimerFailure(
+    id: string,
+    error: string,
+    now: Date,
+    policy: RetryPolicy,
+  ): Promise<"retry" | "failed"> {
+    const [row] = await this.db
+      .update(threadTimers)
+      .set({ attempts: sql`${threadTimers.attempts} + 1`, lastError: error })
+      .where(and(eq(threadTimers.id, id), eq(threadTimers.status, "pending")))
+      .returning({ attempts: threadTimers.attempts });
+    if (!row) {
+      return "failed";
+    }
+    if (row.attempts >= policy.maxAttempts) {
+      await this.db
+        .update(threadTimers)
+        .set({ status: "cancelled" })
+        .where(eq(threadTimers.id, id));
+      return "failed";
+    }
+    await this.db
+      .update(threadTimers)
+      .set({ dueAt: new Date(now.getTime() + policy.retryDelayMs(row.attempts)) })
+      .where(eq(threadTimers.id, id));
+    return "retry";
+  }
+
+  async pendingInboundIds(now: Date, limit: number): Promise<string[]> {
+    const rows = await this.db
+      .select({ id: inboundEvents.id })
+      .from(inboundEvents)
+      .where(and(eq(inboundEvents.status, "pending"), lte(inboundEvents.availableAt, now)))
+      .orderBy(asc(inboundEvents.availableAt))
+      .limit(limit);
+    return rows.map((row) => row.id);
+  }
+}
+
+class DrizzlePipelineUnitOfWork implements PipelineUnitOfWork {
+  constructor(private readonly tx: Queryable) {}
+
+  async claimInboundEvent(id: string): Promise<StoredInboundEvent | null> {
+    const [row] = await this.tx
+      .select({
+        id: inboundEvents.id,
+        provider: inboundEvents.provider,
+        externalId: inboundEvents.externalId,
+        type: inboundEvents.type,
+        payload: inboundEvents.payload,
+        attempts: inboundEvents.attempts,
+      })
+      .from(inboundEvents)
+      .where(and(eq(inboundEvents.id, id), eq(inboundEvents.status, "pending")))
+      .for("update", { skipLocked: true });
+    return row ?? null;
+  }
+
+  async markInboundProcessed(id: string, threadId: string | null, at: Date): Promise<void> {
+    await this.tx
+      .update(inboundEvents)
+      .set({ status: "processed", threadId, processedAt: at, error: null })
+      .where(eq(inboundEvents.id, id));
+  }
+
+  async markInboundRejected(id: string, reason: string, at: Date): Promise<void> {
+    await this.tx
+      .update(inboundEvents)
+      .set({ status: "rejected", error: reason, processedAt: at })
+      .where(eq(inboundEvents.id, id));
+  }
+
+  async lockThread(key: ThreadKey): Promise<LockedThread> {
+    await this.tx
+      .insert(threads)
+      .values({
+        companyId: key.companyId,
+        phone: key.phone,
+        state: "new",
+        machineVersion: 0,
+        snapshot: null,
+      })
+      .onConflictDoNothing({ target: [threads.companyId, threads.phone] });
+    const [row] = await this.tx
+      .select(lockedThreadColumns)
+      .from(threads)
+      .where(and(eq(threads.companyId, key.companyId), eq(threads.phone, key.phone)))
+      .for("update");
+    if (!row) {
+      throw new Error(`Thread for ${key.companyId} could not be created`);
+    }
+    return row;
+  }
+
+  async lockThreadById(threadId: string): Promise<LockedThread | null> {
+    const [row] = await this.tx
+      .select(lockedThreadColumns)
+      .from(threads)
+      .where(eq(threads.id, threadId))
+      .for("update");
+    return row ?? null;
+  }
+
+  async threadInput(key: ThreadKey): Promise<ThreadInput> {
+    const [company] = await this.tx
+      .select({ timeZone: companies.timeZone, language: companies.defaultLanguage })
+      .from(companies)
+      .where(eq(companies.id, key.companyId));
+    if (!company) {
+      throw new Error(`Company ${key.companyId} does not exist`);
+    }
+    const [customer] = await this.tx
+      .select({ id: customers.id, language: customers.language, timeZone: customers.timeZone })
+      .from(phones)
+      .innerJoin(customers, eq(customers.id, phones.customerId))
+      .where(and(eq(phones.companyId, key.companyId), eq(phones.e164, key.phone)));
+    const open = customer
+      ? await this.tx
+          .select({
+            id: invoices.id,
+            number: invoices.docNumber,
+            balanceMinor: invoices.balanceMinor,
+            currency: invoices.currency,
+            dueDate: invoices.dueDate,
+          })
+          .from(invoices)
+          .where(and(eq(invoices.customerId, customer.id), eq(invoices.status, "open")))
+          .orderBy(asc(invoices.dueDate))
+      : [];
+    const language = customer?.language ?? company.language;
+    return {
+      companyId: key.companyId,
+      phone: key.phone,
+      language: language === "es" ? "es" : "en",
+      timeZone: customer?.timeZone ?? company.timeZone,
+      openInvoices: open.map((invoice) => ({ ...invoice, number: invoice.number ?? invoice.id })),
+    };
+  }
+
+  async saveThread(update: {
+    id: string;
+    snapshot: Record<string, unknown>;
+    state: string;
+    machineVersion: number;
+    version: number;
+  }): Promise<void> {
+    const [next] = await this.tx
+      .select({ at: min(threadTimers.dueAt) })
+      .from(threadTimers)
+      .where(and(eq(threadTimers.threadId, update.id), eq(threadTimers.status, "pending")));
+    await this.tx
+      .update(threads)
+      .set({
+        snapshot: update.snapshot,
+        state: update.state,
+        machineVersion: update.machineVersion,
+        version: update.version,
+        nextTimerAt: next?.at ?? null,
+        updatedAt: sql`now()`,
+      })
+      .where(eq(threads.id, update.id));
+  }
+
+  async claimDueTimer(now: Date): Promise<DueTimer | null> {
+    // Locking the thread with the timer (SKIP LOCKED on both) means a busy thread is simply
+    // skipped this pass, and lock order can never deadlock with an inbound event.
+    const [row] = await this.tx
+      .select({
+        id: threadTimers.id,
+        threadId: threadTimers.threadId,
+        key: threadTimers.key,
+        dueAt: threadTimers.dueAt,
+      })
+      .from(threadTimers)
+      .innerJoin(threads, eq(threads.id, threadTimers.threadId))
+      .where(and(eq(threadTimers.status, "pending"), lte(threadTimers.dueAt, now)))
+      .orderBy(asc(threadTimers.dueAt))
+      .limit(1)
+      .for("update", { of: [threadTimers, threads], skipLocked: true });
+    return row ?? null;
+  }
+
+  async markTimerFired(id: string, at: Date): Promise<void> {
+    await this.tx
+      .update(threadTimers)
+      .set({ status: "fired", firedAt: at })
+      .where(eq(threadTimers.id, id));
+  }
+
+  async persistEffects(
+    thread: LockedThread,
+    effects: ThreadEffect[],
+    context: EffectContext,
+  ): Promise<void> {
+    for (const effect of effects) {
+      await this.persistEffect(thread, effect, context);
+    }
+  }
+
+  private async persistEffect(
+    thread: LockedThread,
+    effect: ThreadEffect,
+    context: EffectContext,
+  ): Promise<void> {
+    const base = { companyId: thread.companyId, threadId: thread.id };
+    switch (effect.type) {
+      case "sendSms":
+        await this.enqueue(thread, effect.type, { ...effect.params }, context);
+        return;
+      case "notifyStaff": {
+        const [task] = await this.tx
+          .insert(tasks)
+          .values({ ...base, reason: effect.params.reason, details: { ...effect.params } })
+          .returning({ id: tasks.id });
+        await this.enqueue(thread, effect.type, { ...effect.params, taskId: task?.id }, context);
+        return;
+      }
+      case "scheduleTimer":
+        await this.tx
+          .insert(threadTimers)
+          .values({ ...base, key: effect.params.key, dueAt: new Date(effect.params.at) })
+          .onConflictDoUpdate({
+            target: [threadTimers.threadId, threadTimers.key],
+            set: {
+              dueAt: new Date(effect.params.at),
+              status: "pending",
+              attempts: 0,
+              firedAt: null,
+              lastError: null,
+            },
+          });
+        return;
+      case "cancelTimers":
+        await this.tx
+          .update(threadTimers)
+          .set({ status: "cancelled" })
+          .where(
+            and(
+              eq(threadTimers.threadId, thread.id),
+              eq(threadTimers.status, "pending"),
+              effect.params.keys === null
+                ? undefined
+                : inArray(threadTimers.key, effect.params.keys),
+            ),
+          );
+        return;
+      case "recordConsent":
+        await this.tx.insert(consentEvents).values({
+          companyId: thread.companyId,
+          e164: thread.phone,
+          change: effect.params.change,
+          source: effect.params.source,
+          text: effect.params.text ?? null,
+          occurredAt: context.at,
+          threadId: thread.id,
+        });
+        await this.tx
+          .update(phones)
+          .set({
+            consent: effect.params.change === "opt_out" ? "opted_out" : "subscribed",
+            updatedAt: context.at,
+          })
+          .where(and(eq(phones.companyId, thread.companyId), eq(phones.e164, thread.phone)));
+        return;
+      case "recordPromise":
+        await this.tx
+          .update(promises)
+          .set({ status: "superseded", resolvedAt: context.at })
+          .where(and(eq(promises.threadId, thread.id), eq(promises.status, "open")));
+        await this.tx.insert(promises).values({
+          ...base,
+          promisedDate: effect.params.date,
+          invoiceIds: effect.params.invoiceIds,
+          madeAt: context.at,
+        });
+        return;
+      case "createPlan":
+        await this.tx.insert(paymentPlans).values({
+          ...base,
+          currency: effect.params.currency,
+          invoiceIds: effect.params.invoiceIds,
+          installments: effect.params.installments,
+          agreedAt: context.at,
+        });
+        return;
+      case "flagCustomer": {
+        const [phone] = await this.tx
+          .select({ customerId: phones.customerId })
+          .from(phones)
+          .where(and(eq(phones.companyId, thread.companyId), eq(phones.e164, thread.phone)));
+        if (phone?.customerId) {
+          await this.tx
+            .update(customers)
+            .set({ flaggedForStaff: true, flagReason: effect.params.reason, updatedAt: context.at })
+            .where(eq(customers.id, phone.customerId));
+        }
+        return;
+      }
+    }
+  }
+
+  private async enqueue(
+    thread: LockedThread,
+    effectType: string,
+    payload: Record<string, unknown>,
+    context: EffectContext,
+  ): Promise<void> {
+    await this.tx.insert(outbox).values({
+      companyId: thread.companyId,
+      threadId: thread.id,
+      effectType,
+      payload,
+      availableAt: context.at,
+      causationId: context.causationId,
+    });
+  }
+}
+
+const lockedThreadColumns = {
+  id: threads.id,
+  companyId: threads.companyId,
+  phone: threads.phone,
+  snapshot: threads.snapshot,
+  machineVersion: threads.machineVersion,
+  version: threads.version,
+};

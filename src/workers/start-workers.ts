@@ -1,0 +1,44 @@
+import { type DispatchDeps, dispatchOutbox } from "../app/dispatch-outbox.js";
+import { fireDueTimers } from "../app/fire-due-timers.js";
+import { type InboundDeps, processInboundEvent } from "../app/process-inbound-event.js";
+import { startWorkerLoop, type WorkerLoop } from "./worker-loop.js";
+
+export interface WorkerDeps {
+  inbound: InboundDeps;
+  dispatch: DispatchDeps;
+  schedulerIntervalMs: number;
+  dispatcherIntervalMs: number;
+  batchSize: number;
+}
+
+/**
+ * One scheduler pass: inbound events that were stored but not processed (a crash between
+ * storing and processing, or a retry after a failure), then due timers.
+ */
+export async function schedulerPass(deps: WorkerDeps): Promise<boolean> {
+  const { inbound, batchSize } = deps;
+  const pending = await inbound.store.pendingInboundIds(inbound.clock.now(), batchSize);
+  for (const id of pending) {
+    await processInboundEvent(inbound, id);
+  }
+  const timers = await fireDueTimers(inbound, batchSize);
+  return pending.length === batchSize || timers.fired + timers.failed === batchSize;
+}
+
+export async function dispatcherPass(deps: WorkerDeps): Promise<boolean> {
+  const result = await dispatchOutbox(deps.dispatch, deps.batchSize);
+  return result.sent + result.retried + result.failed === deps.batchSize;
+}
+
+export function startWorkers(deps: WorkerDeps): WorkerLoop {
+  const logger = deps.inbound.logger;
+  const loops = [
+    startWorkerLoop("scheduler", deps.schedulerIntervalMs, () => schedulerPass(deps), logger),
+    startWorkerLoop("dispatcher", deps.dispatcherIntervalMs, () => dispatcherPass(deps), logger),
+  ];
+  return {
+    async stop() {
+      await Promise.all(loops.map((loop) => loop.stop()));
+    },
+  };
+}
