@@ -41,11 +41,15 @@ export async function dispatchOutbox(
 ): Promise<DispatchPassResult> {
   const result: DispatchPassResult = { sent: 0, retried: 0, failed: 0, reconciled: 0 };
   const now = deps.clock.now();
-  result.reconciled = await deps.outbox.reconcileStale(
+  const stale = await deps.outbox.claimStale(
     new Date(now.getTime() - deps.sendingLeaseMs),
+    now,
     limit,
-    (row) => reconcile(deps, row),
   );
+  for (const row of stale) {
+    await deps.outbox.complete(row.id, await reconcile(deps, row));
+    result.reconciled++;
+  }
   const rows = await deps.outbox.claimDue(now, limit);
   for (const row of rows) {
     const decision = await runEffect(deps, row);

@@ -222,12 +222,11 @@ export interface PipelineStore {
 export interface OutboxStore {
   /** Marks up to `limit` due pending rows `sending` (SKIP LOCKED) and returns them. */
   claimDue(now: Date, limit: number): Promise<OutboxRow[]>;
-  /** Rows left `sending` since before `staleBefore`; locked for the caller's reconciliation. */
-  reconcileStale(
-    staleBefore: Date,
-    limit: number,
-    decide: (row: OutboxRow) => Promise<OutboxDecision>,
-  ): Promise<number>;
+  /**
+   * Rows left `sending` since before `staleBefore` (a crashed worker's): their lease is
+   * renewed to `now` so this caller alone reconciles them.
+   */
+  claimStale(staleBefore: Date, now: Date, limit: number): Promise<OutboxRow[]>;
   complete(id: string, outcome: OutboxDecision): Promise<void>;
   threadPhone(threadId: string): Promise<{ phone: string; companyName: string } | null>;
   recordOutboundMessage(message: {

@@ -43,23 +43,29 @@ export class DrizzleOutboxStore implements OutboxStore {
     });
   }
 
-  reconcileStale(
-    staleBefore: Date,
-    limit: number,
-    decide: (row: OutboxRow) => Promise<OutboxDecision>,
-  ): Promise<number> {
+  claimStale(staleBefore: Date, now: Date, limit: number): Promise<OutboxRow[]> {
     return this.db.transaction(async (tx) => {
       const stale = await tx
-        .select(rowColumns)
+        .select({ id: outbox.id })
         .from(outbox)
         .where(and(eq(outbox.status, "sending"), lt(outbox.claimedAt, staleBefore)))
         .orderBy(asc(outbox.claimedAt))
         .limit(limit)
         .for("update", { skipLocked: true });
-      for (const row of stale) {
-        await applyDecision(tx, row.id, await decide(row));
+      if (stale.length === 0) {
+        return [];
       }
-      return stale.length;
+      // Renewing the lease hands the rows to this worker alone while it asks the provider.
+      return tx
+        .update(outbox)
+        .set({ claimedAt: now })
+        .where(
+          inArray(
+            outbox.id,
+            stale.map((row) => row.id),
+          ),
+        )
+        .returning(rowColumns);
     });
   }
 

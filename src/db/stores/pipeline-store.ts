@@ -413,6 +413,8 @@ class DrizzlePipelineUnitOfWork implements PipelineUnitOfWork {
       payload,
       availableAt: context.at,
       causationId: context.causationId,
+      // The app clock, not the database's: reconciliation asks the provider "since then".
+      createdAt: context.at,
     });
   }
 }

@@ -1,0 +1,298 @@
+import { eq, inArray, sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { dispatchOutbox } from "../../../src/app/dispatch-outbox.js";
+import { fireDueTimers } from "../../../src/app/fire-due-timers.js";
+import { receiveInboundEvent } from "../../../src/app/process-inbound-event.js";
+import { outbox, threads, threadTimers } from "../../../src/db/schema/index.js";
+import { FakeSmsSender } from "../../fakes/fake-sms-sender.js";
+import {
+  createCompany,
+  createPipelineHarness,
+  type PipelineHarness,
+  smsEvent,
+  testPhone,
+} from "../../helpers/pipeline-harness.js";
+
+let harness: PipelineHarness;
+let companyId: string;
+
+beforeAll(async () => {
+  harness = await createPipelineHarness();
+  companyId = await createCompany(harness.database);
+});
+
+afterAll(async () => {
+  await harness.close();
+});
+
+/** Creates threads through the pipeline itself (one HELP each), so they hold real snapshots. */
+async function createThreads(count: number): Promise<string[]> {
+  const ids: string[] = [];
+  for (let index = 0; index < count; index++) {
+    const phone = testPhone();
+    const outcome = await receiveInboundEvent(harness.inbound, {
+      provider: "test",
+      externalId: `seed-${phone}`,
+      type: "thread.event",
+      payload: {
+        companyId,
+        phone,
+        event: smsEvent("help", "HELP", harness.clock.now().toISOString()),
+      },
+    });
+    if (outcome.status !== "processed") {
+      throw new Error(`seeding failed: ${JSON.stringify(outcome)}`);
+    }
+    ids.push(outcome.threadId);
+  }
+  return ids;
+}
+
+async function drainTimers(): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const pass = await fireDueTimers(harness.inbound, 50);
+    total += pass.fired;
+    if (pass.fired === 0) {
+      return total;
+    }
+  }
+}
+
+async function drainOutbox(deps = harness.dispatch): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const pass = await dispatchOutbox(deps, 50);
+    total += pass.sent;
+    if (pass.sent + pass.retried + pass.failed === 0) {
+      return total;
+    }
+  }
+}
+
+describe("scheduler and dispatcher workers", () => {
+  it("two schedulers and two dispatchers over 1,000 due timers and 1,000 outbox rows handle every row exactly once", async () => {
+    const { db } = harness.database;
+    const threadIds = await createThreads(100);
+    await drainOutbox(); // the seeding HELP replies
+    const sentBefore = harness.sms.sent.length;
+    const versionsBefore = await db
+      .select({ sum: sql<number>`sum(${threads.version})::int` })
+      .from(threads)
+      .where(inArray(threads.id, threadIds));
+
+    const due = new Date(harness.clock.now().getTime() - 1_000);
+    await db
+      .insert(threadTimers)
+      .values(
+        threadIds.flatMap((threadId) =>
+          Array.from({ length: 10 }, (_, index) => ({
+            companyId,
+            threadId,
+            key: `load.${index}`,
+            dueAt: due,
+          })),
+        ),
+      );
+    await db.insert(outbox).values(
+      threadIds.flatMap((threadId) =>
+        Array.from({ length: 10 }, (_, index) => ({
+          companyId,
+          threadId,
+          effectType: "sendSms",
+          payload: {
+            template: "staff.message",
+            kind: "staff",
+            language: "en",
+            vars: { text: `load ${index}` },
+          },
+          availableAt: due,
+        })),
+      ),
+    );
+
+    const [firedA, firedB, sentA, sentB] = await Promise.all([
+      drainTimers(),
+      drainTimers(),
+      drainOutbox(),
+      drainOutbox(),
+    ]);
+
+    expect(firedA + firedB).toBe(1_000);
+    const timerRows = await db
+      .select()
+      .from(threadTimers)
+      .where(inArray(threadTimers.threadId, threadIds));
+    expect(timerRows.every((row) => row.status === "fired")).toBe(true);
+    // Each fired timer applied exactly one event to its thread: versions grew by exactly 1,000.
+    const versionsAfter = await db
+      .select({ sum: sql<number>`sum(${threads.version})::int` })
+      .from(threads)
+      .where(inArray(threads.id, threadIds));
+    expect((versionsAfter[0]?.sum ?? 0) - (versionsBefore[0]?.sum ?? 0)).toBe(1_000);
+
+    expect(sentA + sentB).toBe(1_000);
+    const sends = harness.sms.sent.slice(sentBefore);
+    expect(sends).toHaveLength(1_000);
+    expect(new Set(sends.map((message) => message.reference)).size).toBe(1_000);
+    const outboxRows = await db.select().from(outbox).where(inArray(outbox.threadId, threadIds));
+    expect(outboxRows.filter((row) => row.status !== "sent")).toEqual([]);
+  });
+
+  it("does not re-send a row a crash left in `sending` when the provider already has it", async () => {
+    const { db } = harness.database;
+    const [threadId] = await createThreads(1);
+    await drainOutbox();
+    const [row] = await db
+      .insert(outbox)
+      .values({
+        companyId,
+        threadId: threadId ?? "",
+        effectType: "sendSms",
+        payload: {
+          template: "staff.message",
+          kind: "staff",
+          language: "en",
+          vars: { text: "crash after send" },
+        },
+        availableAt: harness.clock.now(),
+        createdAt: harness.clock.now(),
+      })
+      .returning();
+    // A worker claims the row and the provider accepts the message, then the worker dies
+    // before recording the result.
+    const [claimed] = await harness.dispatch.outbox.claimDue(harness.clock.now(), 10);
+    expect(claimed?.id).toBe(row?.id);
+    const [thread] = await db
+      .select()
+      .from(threads)
+      .where(eq(threads.id, threadId ?? ""));
+    await harness.sms.send({
+      companyId,
+      to: thread?.phone ?? "",
+      body: "Acme Plumbing: crash after send",
+      reference: row?.id ?? "",
+    });
+    const sendsAfterCrash = harness.sms.sent.length;
+
+    // Within the lease the row is left alone: another worker may still be mid-call.
+    expect(await dispatchOutbox(harness.dispatch, 10)).toMatchObject({ sent: 0, reconciled: 0 });
+    harness.clock.advance(harness.dispatch.sendingLeaseMs + 1_000);
+    const pass = await dispatchOutbox(harness.dispatch, 10);
+    expect(pass.reconciled).toBe(1);
+    expect(harness.sms.sent.length).toBe(sendsAfterCrash);
+    const [after] = await db
+      .select()
+      .from(outbox)
+      .where(eq(outbox.id, row?.id ?? ""));
+    expect(after?.status).toBe("sent");
+    expect(after?.providerRef).toBe(harness.sms.sent.at(-1)?.providerMessageId);
+  });
+
+  it("re-sends a row a crash left in `sending` only after the provider confirms it never arrived", async () => {
+    const { db } = harness.database;
+    const [threadId] = await createThreads(1);
+    await drainOutbox();
+    const [row] = await db
+      .insert(outbox)
+      .values({
+        companyId,
+        threadId: threadId ?? "",
+        effectType: "sendSms",
+        payload: {
+          template: "staff.message",
+          kind: "staff",
+          language: "en",
+          vars: { text: "crash before send" },
+        },
+        availableAt: harness.clock.now(),
+        createdAt: harness.clock.now(),
+      })
+      .returning();
+    await harness.dispatch.outbox.claimDue(harness.clock.now(), 10);
+    const sendsBefore = harness.sms.sent.length;
+
+    harness.clock.advance(harness.dispatch.sendingLeaseMs + 1_000);
+    const pass = await dispatchOutbox(harness.dispatch, 10);
+    expect(pass.reconciled).toBe(1);
+    expect(pass.sent).toBe(1);
+    expect(harness.sms.sent.length).toBe(sendsBefore + 1);
+    const [after] = await db
+      .select()
+      .from(outbox)
+      .where(eq(outbox.id, row?.id ?? ""));
+    expect(after?.status).toBe("sent");
+  });
+
+  it("keeps a `sending` row untouched while the provider cannot say whether it was sent", async () => {
+    const { db } = harness.database;
+    const [threadId] = await createThreads(1);
+    await drainOutbox();
+    const [row] = await db
+      .insert(outbox)
+      .values({
+        companyId,
+        threadId: threadId ?? "",
+        effectType: "sendSms",
+        payload: {
+          template: "staff.message",
+          kind: "staff",
+          language: "en",
+          vars: { text: "provider down" },
+        },
+        availableAt: harness.clock.now(),
+        createdAt: harness.clock.now(),
+      })
+      .returning();
+    await harness.dispatch.outbox.claimDue(harness.clock.now(), 10);
+    const unreachable = new FakeSmsSender(() => harness.clock.now());
+    unreachable.findSent = async () => {
+      throw new Error("provider unreachable");
+    };
+    const sendsBefore = unreachable.sent.length;
+    harness.clock.advance(harness.dispatch.sendingLeaseMs + 1_000);
+    const pass = await dispatchOutbox({ ...harness.dispatch, sms: unreachable }, 10);
+    expect(pass.reconciled).toBe(1);
+    expect(unreachable.sent.length).toBe(sendsBefore);
+    const [after] = await db
+      .select()
+      .from(outbox)
+      .where(eq(outbox.id, row?.id ?? ""));
+    expect(after?.status).toBe("sending");
+    expect(after?.lastError).toContain("provider unreachable");
+  });
+
+  it("fires a due timer into the thread machine: a kept promise's check closes nothing, a broken one resumes", async () => {
+    const phone = testPhone();
+    const at = harness.clock.now().toISOString();
+    const outcome = await receiveInboundEvent(harness.inbound, {
+      provider: "test",
+      externalId: `promise-${phone}`,
+      type: "thread.event",
+      payload: {
+        companyId,
+        phone,
+        event: { ...smsEvent("I'll pay Friday", "PROMISE", at), promiseDate: "2026-11-27" },
+      },
+    });
+    expect(outcome).toMatchObject({ status: "processed", state: "promised" });
+    const threadId = outcome.status === "processed" ? outcome.threadId : "";
+    const [timer] = await harness.database.db
+      .select()
+      .from(threadTimers)
+      .where(eq(threadTimers.threadId, threadId));
+    // Friday plus one grace day, at 10:00 in the company's time zone (America/Chicago).
+    expect(timer?.key).toBe("promise.check");
+    expect(timer?.dueAt.toISOString()).toBe("2026-11-28T16:00:00.000Z");
+
+    harness.clock.set("2026-11-28T15:59:00Z");
+    expect((await fireDueTimers(harness.inbound, 10)).fired).toBe(0);
+    harness.clock.set("2026-11-28T16:00:00Z");
+    expect((await fireDueTimers(harness.inbound, 10)).fired).toBe(1);
+    const [thread] = await harness.database.db
+      .select()
+      .from(threads)
+      .where(eq(threads.id, threadId));
+    expect(thread?.state).toBe("active");
+  });
+});
