@@ -1,0 +1,165 @@
+import { formatDay, type LocalMoment, localMoment } from "./calendar.js";
+import { chronoDates } from "./chrono-fallback.js";
+import { detectLanguage } from "./detect-language.js";
+import { countInstallments } from "./installments.js";
+import { type IntentMatcher, masked, matcherFor, phraseMatch } from "./intent-matchers.js";
+import { LEXICONS } from "./lexicon.js";
+import { normalize, segments } from "./normalize.js";
+import { type DateMention, findDates, MAYBE_DATE, pickPromiseDate } from "./resolve-date.js";
+import type { ClassifyOptions, Intent, Language, ReplyClassification } from "./types.js";
+
+// Order matters only when a reply matches several intents. STOP is checked apart, first, and
+// beats everything (FCC 24-24: revocation in any reasonable manner). After it, the claims that
+// change what the business must do (wrong person, already paid, disputed) outrank the softer
+// ones, and a concrete plan or promise outranks a request for a copy, a person or help.
+const PRIORITY: readonly Intent[] = [
+  "WRONG_NUMBER",
+  "PAID",
+  "DISPUTE",
+  "LANGUAGE",
+  "PLAN",
+  "PROMISE",
+  "COPY",
+  "HUMAN",
+  "HELP",
+];
+const EXACT_FIRST: readonly Intent[] = ["START", "HELP", "LANGUAGE", "WRONG_NUMBER"];
+
+const stop = matcherFor("STOP");
+const SHORT_REPLY_TOKENS = 5;
+const fillers = new Set(LEXICONS.flatMap((lexicon) => lexicon.dateOnlyFillers));
+
+interface Decision {
+  intent: Intent;
+  confidence: number;
+  evidence: string[];
+}
+
+function tokensOf(text: string): string[] {
+  return text.length === 0 ? [] : text.split(" ");
+}
+
+function optOut(raw: string, text: string): Decision | null {
+  if (stop.exact.has(text)) {
+    return { intent: "STOP", confidence: 0.99, evidence: [`STOP exact "${text}"`] };
+  }
+  const visible = masked(text, stop);
+  const phrase = phraseMatch(visible, stop);
+  if (phrase !== null) {
+    return { intent: "STOP", confidence: 0.95, evidence: [`STOP phrase "${phrase}"`] };
+  }
+  const words = tokensOf(visible).filter((token) => token !== "~");
+  if (words.length <= SHORT_REPLY_TOKENS) {
+    const keyword = words.find((token) => stop.tokens.has(token));
+    if (keyword !== undefined) {
+      return {
+        intent: "STOP",
+        confidence: 0.9,
+        evidence: [`STOP keyword "${keyword}" in short reply`],
+      };
+    }
+  }
+  // A shouted "STOP." as its own sentence inside a longer reply is still an opt-out.
+  if (/[.!?\n,;:¡¿]/.test(raw)) {
+    for (const segment of segments(raw)) {
+      const segmentWords = tokensOf(masked(segment, stop)).filter((token) => token !== "~");
+      const keyword = segmentWords.find((token) => stop.tokens.has(token));
+      if (stop.exact.has(segment) || (segmentWords.length <= 2 && keyword !== undefined)) {
+        return { intent: "STOP", confidence: 0.9, evidence: [`STOP sentence "${segment}"`] };
+      }
+    }
+  }
+  return null;
+}
+
+function matchIntent(text: string, matcher: IntentMatcher): string | null {
+  return phraseMatch(masked(text, matcher), matcher);
+}
+
+function otherWords(text: string, mentions: readonly DateMention[]): number {
+  let rest = text;
+  for (const mention of [...mentions].reverse()) {
+    rest = `${rest.slice(0, mention.start)} ${rest.slice(mention.end)}`;
+  }
+  return tokensOf(rest.trim().replace(/ +/g, " ")).filter((word) => !fillers.has(word)).length;
+}
+
+function decide(text: string, words: readonly string[], now: LocalMoment): Decision {
+  for (const intent of EXACT_FIRST) {
+    if (matcherFor(intent).exact.has(text)) {
+      return { intent, confidence: 0.97, evidence: [`${intent} exact "${text}"`] };
+    }
+  }
+  const matched: { intent: Intent; phrase: string }[] = [];
+  for (const intent of PRIORITY) {
+    const phrase = matchIntent(text, matcherFor(intent));
+    if (phrase !== null) {
+      matched.push({ intent, phrase });
+    }
+  }
+  const [best, ...others] = matched;
+  if (best !== undefined) {
+    const evidence = [`${best.intent} phrase "${best.phrase}"`];
+    for (const other of others) {
+      evidence.push(`also ${other.intent} "${other.phrase}"`);
+    }
+    return { intent: best.intent, confidence: others.length === 0 ? 0.9 : 0.75, evidence };
+  }
+  // A reply that is only a date answers the reminder's question ("el viernes", "next week ok");
+  // a date inside other talk ("have a nice weekend", "merry christmas") does not.
+  const mentions = findDates(text, now).filter((mention) => mention.rule !== "holiday-name");
+  const mention = pickPromiseDate(mentions);
+  if (mention !== null && otherWords(text, mentions) <= 1) {
+    return { intent: "PROMISE", confidence: 0.7, evidence: ["PROMISE date-only reply"] };
+  }
+  return { intent: "OTHER", confidence: words.length === 0 ? 0.3 : 0.5, evidence: [] };
+}
+
+function promiseDate(
+  raw: string,
+  text: string,
+  now: LocalMoment,
+  language: Language,
+): DateMention | null {
+  const own = pickPromiseDate(findDates(text, now));
+  if (own !== null || !MAYBE_DATE.test(text)) {
+    return own;
+  }
+  return pickPromiseDate(chronoDates(raw.slice(0, 320), now, language));
+}
+
+export function classifyReply(text: string, options: ClassifyOptions): ReplyClassification {
+  const instant = options.now;
+  if (!(instant instanceof Date) || Number.isNaN(instant.getTime())) {
+    throw new RangeError("classifyReply: `now` must be a valid Date");
+  }
+  const now = localMoment(instant, options.timeZone);
+  const raw = typeof text === "string" ? text : String(text ?? "");
+  const normalized = normalize(raw);
+  const words = tokensOf(normalized);
+  const language = detectLanguage(raw, words, options.language);
+
+  const decision = optOut(raw, normalized) ?? decide(normalized, words, now);
+  const evidence = [...decision.evidence, `language ${language}`];
+
+  let date: string | null = null;
+  if (decision.intent === "PROMISE") {
+    const mention = promiseDate(raw, normalized, now, language);
+    if (mention !== null) {
+      date = formatDay(mention.day);
+      evidence.push(`date ${mention.rule} "${mention.text}" -> ${date}`);
+    }
+  }
+  const installments = decision.intent === "PLAN" ? countInstallments(normalized) : null;
+  if (installments !== null) {
+    evidence.push(`installments ${installments}`);
+  }
+  return {
+    intent: decision.intent,
+    language,
+    promiseDate: date,
+    installments,
+    confidence: decision.confidence,
+    evidence,
+  };
+}

@@ -1,0 +1,72 @@
+import { dayNumber, daysInMonth, nextWeekdayOnOrAfter } from "./calendar.js";
+
+// US holidays people pay around, computed from the year (no table to go stale).
+
+type HolidayRule = (year: number) => number;
+
+function nthWeekday(year: number, month: number, weekday: number, nth: number): number {
+  return nextWeekdayOnOrAfter(dayNumber(year, month, 1), weekday) + (nth - 1) * 7;
+}
+
+function lastWeekday(year: number, month: number, weekday: number): number {
+  const last = dayNumber(year, month, daysInMonth(year, month));
+  return last - ((last - nextWeekdayOnOrAfter(last - 6, weekday)) % 7);
+}
+
+/** Western Easter Sunday (anonymous Gregorian computus). */
+function easter(year: number): number {
+  const a = year % 19;
+  const b = Math.floor(year / 100);
+  const c = year % 100;
+  const d = Math.floor(b / 4);
+  const e = b % 4;
+  const f = Math.floor((b + 8) / 25);
+  const g = Math.floor((b - f + 1) / 3);
+  const h = (19 * a + b - d - g + 15) % 30;
+  const i = Math.floor(c / 4);
+  const k = c % 4;
+  const l = (32 + 2 * e + 2 * i - h - k) % 7;
+  const m = Math.floor((a + 11 * h + 22 * l) / 451);
+  const month = Math.floor((h + l - 7 * m + 114) / 31);
+  const day = ((h + l - 7 * m + 114) % 31) + 1;
+  return dayNumber(year, month, day);
+}
+
+const RULES: Record<string, HolidayRule> = {
+  new_year: (year) => dayNumber(year, 1, 1),
+  mlk_day: (year) => nthWeekday(year, 1, 1, 3),
+  valentines: (year) => dayNumber(year, 2, 14),
+  presidents_day: (year) => nthWeekday(year, 2, 1, 3),
+  easter,
+  cinco_de_mayo: (year) => dayNumber(year, 5, 5),
+  mothers_day: (year) => nthWeekday(year, 5, 0, 2),
+  memorial_day: (year) => lastWeekday(year, 5, 1),
+  juneteenth: (year) => dayNumber(year, 6, 19),
+  independence_day: (year) => dayNumber(year, 7, 4),
+  labor_day: (year) => nthWeekday(year, 9, 1, 1),
+  halloween: (year) => dayNumber(year, 10, 31),
+  thanksgiving: (year) => nthWeekday(year, 11, 4, 4),
+  black_friday: (year) => nthWeekday(year, 11, 4, 4) + 1,
+  christmas_eve: (year) => dayNumber(year, 12, 24),
+  christmas: (year) => dayNumber(year, 12, 25),
+  new_years_eve: (year) => dayNumber(year, 12, 31),
+};
+
+export function isHoliday(id: string): boolean {
+  return id in RULES;
+}
+
+/** The first day on or after `today` that is `offset` days from an occurrence of the holiday. */
+export function nextHoliday(
+  id: string,
+  offset: number,
+  today: number,
+  year: number,
+): number | null {
+  const rule = RULES[id];
+  if (rule === undefined) {
+    return null;
+  }
+  const thisYear = rule(year) + offset;
+  return thisYear >= today ? thisYear : rule(year + 1) + offset;
+}

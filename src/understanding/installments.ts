@@ -1,0 +1,39 @@
+import { LEXICONS } from "./lexicon.js";
+import { bounded, wordAlternation } from "./patterns.js";
+
+// How many parts a payment-plan reply asks for, when it says so: "3 payments", "en dos
+// partes", "half now half on the 15th" (two).
+
+const numbers: Record<string, number> = {};
+for (const lexicon of LEXICONS) {
+  Object.assign(numbers, lexicon.dates.numbers);
+}
+// "a"/"un" count one when they name a period ("a month"), never a number of parts.
+delete numbers.a;
+delete numbers.an;
+delete numbers.un;
+delete numbers.una;
+delete numbers.unos;
+delete numbers.unas;
+
+const PARTS =
+  "payments|installments|instalments|parts|months|checks|pagos|partes|plazos|abonos|cuotas|meses|quincenas|mensualidades|pays";
+const COUNT = bounded(
+  `(\\d{1,2}|${wordAlternation(Object.keys(numbers))}) (?:monthly |weekly |equal |small |separate |mensuales |semanales |iguales )?(?:${PARTS})`,
+);
+const HALVES = bounded(
+  "half (?:now|today|and half)|(?:and|then|y) half|mitad (?:y|ahora|hoy|ahorita)|la otra mitad|other half|50 50|mitad y mitad|the rest|the remainder|el resto|lo demas|lo que falta",
+);
+
+export function countInstallments(text: string): number | null {
+  COUNT.lastIndex = 0;
+  const counted = COUNT.exec(text);
+  if (counted?.[1] !== undefined) {
+    const value = /^\d+$/.test(counted[1]) ? Number(counted[1]) : numbers[counted[1]];
+    if (value !== undefined && value >= 2 && value <= 24) {
+      return value;
+    }
+  }
+  HALVES.lastIndex = 0;
+  return HALVES.test(text) ? 2 : null;
+}

@@ -1,0 +1,68 @@
+import { LEXICONS } from "./lexicon.js";
+import { normalize } from "./normalize.js";
+import { bounded } from "./patterns.js";
+import { INTENTS, type Intent } from "./types.js";
+
+// Each intent's rules from every lexicon, merged and compiled once. Both languages are always
+// tried: replies mix them ("ya pague the bill") and the cost is one regex per intent.
+
+export interface IntentMatcher {
+  intent: Intent;
+  exact: ReadonlySet<string>;
+  tokens: ReadonlySet<string>;
+  phrases: RegExp | null;
+  ignore: RegExp | null;
+}
+
+function compile(intent: Intent): IntentMatcher {
+  const exact = new Set<string>();
+  const tokens = new Set<string>();
+  const phrases: string[] = [];
+  const ignore: string[] = [];
+  for (const lexicon of LEXICONS) {
+    const rules = lexicon.intents[intent];
+    if (rules === undefined) {
+      continue;
+    }
+    for (const entry of rules.exact) {
+      exact.add(normalize(entry));
+    }
+    for (const entry of rules.tokens) {
+      tokens.add(normalize(entry));
+    }
+    phrases.push(...rules.phrases);
+    ignore.push(...rules.ignore);
+  }
+  return {
+    intent,
+    exact,
+    tokens,
+    phrases: phrases.length === 0 ? null : bounded(phrases.join("|"), ""),
+    ignore: ignore.length === 0 ? null : bounded(ignore.join("|"), "g"),
+  };
+}
+
+export const MATCHERS: ReadonlyMap<Intent, IntentMatcher> = new Map(
+  INTENTS.map((intent) => [intent, compile(intent)]),
+);
+
+export function matcherFor(intent: Intent): IntentMatcher {
+  const matcher = MATCHERS.get(intent);
+  if (matcher === undefined) {
+    throw new Error(`No matcher for ${intent}`);
+  }
+  return matcher;
+}
+
+/** The normalised text with this intent's hard negatives blanked out as a "~" token. */
+export function masked(text: string, matcher: IntentMatcher): string {
+  if (matcher.ignore === null) {
+    return text;
+  }
+  matcher.ignore.lastIndex = 0;
+  return text.replace(matcher.ignore, "~");
+}
+
+export function phraseMatch(text: string, matcher: IntentMatcher): string | null {
+  return matcher.phrases?.exec(text)?.[0] ?? null;
+}

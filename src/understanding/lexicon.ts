@@ -1,0 +1,71 @@
+import { z } from "zod";
+import en from "./lexicons/en.json" with { type: "json" };
+import es from "./lexicons/es.json" with { type: "json" };
+import type { Intent, Language } from "./types.js";
+
+// The vocabulary lives in one JSON file per language; this module checks its shape once at load
+// and exposes it. Everything language-specific is data: adding a language is adding a file.
+
+const intentRules = z.object({
+  /** Whole normalised message equals one of these. */
+  exact: z.array(z.string()).default([]),
+  /** Short messages (≤ 5 tokens) that contain one of these words (compliance REQ-03). */
+  tokens: z.array(z.string()).default([]),
+  /** Regular-expression sources matched anywhere against the normalised text. */
+  phrases: z.array(z.string()).default([]),
+  /** Spans removed before this intent is matched: the hard negatives ("stop by", "fin de mes"). */
+  ignore: z.array(z.string()).default([]),
+});
+
+const wordTable = z.record(z.string(), z.number());
+
+const dateVocabulary = z.object({
+  weekdays: wordTable,
+  months: wordTable,
+  relativeDays: wordTable,
+  partsOfDay: wordTable,
+  weekdayPrefixes: z.record(z.string(), z.enum(["next", "this", "plain", "past"])),
+  weekdaySuffixes: z.record(z.string(), z.enum(["next", "this", "plain", "past", "afterNext"])),
+  weeks: wordTable,
+  weekends: wordTable,
+  monthEnds: wordTable,
+  monthStarts: wordTable,
+  numbers: wordTable,
+  units: z.record(z.string(), z.enum(["d", "w", "m"])),
+  inWords: z.array(z.string()),
+  ordinals: wordTable,
+  ordinalSuffixes: z.array(z.string()),
+  dayOfMonthPrefixes: z.array(z.string()),
+  holidays: z.record(z.string(), z.string()),
+  holidayRelations: wordTable,
+  /** "after"/"antes de" before any date: a day later or earlier. */
+  relations: wordTable,
+  amountWords: z.array(z.string()),
+});
+
+const lexiconSchema = z.object({
+  language: z.enum(["en", "es"]),
+  markers: z.array(z.string()),
+  intents: z.record(z.string(), intentRules),
+  dates: dateVocabulary,
+  /** Words that may stand beside a date in a reply that is only a date ("el viernes ok"). */
+  dateOnlyFillers: z.array(z.string()),
+});
+
+export type Lexicon = z.infer<typeof lexiconSchema>;
+export type IntentRules = z.infer<typeof intentRules>;
+export type DateVocabulary = z.infer<typeof dateVocabulary>;
+
+export const LEXICONS: readonly Lexicon[] = [lexiconSchema.parse(en), lexiconSchema.parse(es)];
+
+export function rulesFor(lexicon: Lexicon, intent: Intent): IntentRules | undefined {
+  return lexicon.intents[intent];
+}
+
+export function lexiconOf(language: Language): Lexicon {
+  const found = LEXICONS.find((lexicon) => lexicon.language === language);
+  if (found === undefined) {
+    throw new Error(`No lexicon for ${language}`);
+  }
+  return found;
+}

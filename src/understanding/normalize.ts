@@ -1,0 +1,56 @@
+import symbols from "./lexicons/symbols.json" with { type: "json" };
+
+// REQ-01 normalisation (compliance.md §2.1), plus a few repairs for how people really type:
+// spelled-out letters ("s t o p"), stretched letters ("stoooop") and stop-sign emoji.
+
+const DIACRITICS = /[\u0300-\u036f]/g;
+const APOSTROPHES = /['’`´]/g;
+const DIGIT_DASH_DIGIT = /(\d)[-/](?=\d)/g;
+const NOT_WORD = /[^a-z0-9/]+/g;
+const SPELLED = /(?:^| )((?:[a-z] ){2,}[a-z])(?= |$)/g;
+const STRETCHED = /([a-z])\1{2,}/g;
+const SPACES = / +/g;
+
+const emojiWords = Object.entries(symbols.emoji);
+const emojiPattern = new RegExp(
+  emojiWords.map(([emoji]) => emoji.replace(/[\\^$.*+?()[\]{}|]/g, "\\$&")).join("|"),
+  "gu",
+);
+const emojiMap = new Map<string, string>(emojiWords);
+
+// Accents that carry meaning normalisation would erase: "pagó" (paid) versus "pago" (I pay).
+const accented = new Map<string, string>(Object.entries(symbols.accentedForms));
+const accentedPattern = new RegExp(
+  `(?<![\\p{L}])(?:${[...accented.keys()].join("|")})(?![\\p{L}])`,
+  "gu",
+);
+
+// Text longer than any real SMS reply is truncated so cost stays bounded on pathological input.
+const MAX_CHARS = 2_000;
+
+export function normalize(text: string): string {
+  const clipped = text.length > MAX_CHARS ? text.slice(0, MAX_CHARS) : text;
+  return clipped
+    .replace(emojiPattern, (emoji) => ` ${emojiMap.get(emoji) ?? ""} `)
+    .toLowerCase()
+    .replace(accentedPattern, (word) => accented.get(word) ?? word)
+    .normalize("NFKD")
+    .replace(DIACRITICS, "")
+    .replace(APOSTROPHES, "")
+    .replace(DIGIT_DASH_DIGIT, "$1/")
+    .replace(NOT_WORD, " ")
+    .replace(/\/+(?![0-9])|(?<![0-9])\/+/g, " ")
+    .replace(SPELLED, (_all, letters: string) => ` ${letters.replace(/ /g, "")}`)
+    .replace(STRETCHED, "$1")
+    .replace(SPACES, " ")
+    .trim();
+}
+
+/** Sentence-like pieces of the raw text, each normalised; a bare "STOP." inside a longer reply. */
+export function segments(text: string): string[] {
+  const clipped = text.length > MAX_CHARS ? text.slice(0, MAX_CHARS) : text;
+  return clipped
+    .split(/[.!?\n,;:¡¿]+/)
+    .map(normalize)
+    .filter((part) => part.length > 0);
+}

@@ -1,0 +1,348 @@
+import {
+  addMonths,
+  endOfMonth,
+  fieldsOf,
+  type LocalMoment,
+  mondayOf,
+  nextWeekdayOnOrAfter,
+  startOfMonth,
+  validDay,
+} from "./calendar.js";
+import { isHoliday, nextHoliday } from "./holidays.js";
+import { type DateVocabulary, LEXICONS } from "./lexicon.js";
+import { bounded, wordAlternation } from "./patterns.js";
+
+// The date expressions replies actually use, resolved against the local arrival moment. The
+// grammar (which words go together) is here; every word is in the lexicon files, and both
+// languages are merged so Spanglish ("le pago next friday") works.
+//
+// Policy, chosen once for the whole product:
+// - a bare weekday is the next such day after today ("Friday" said on a Friday is a week away);
+//   "this Friday" may be today; "next Friday" / "el próximo viernes" is the Friday of next week
+//   (weeks run Monday to Sunday);
+// - a vague range resolves to the Friday of that week, a weekend to its Saturday;
+// - a day of the month, a numeric date or a month name is the next such date on or after today;
+//   for "5/12" the reading (M/D or D/M) that comes sooner wins, since promises are near;
+// - a part of the day ("en la mañana") is today unless that part is already over.
+
+export interface DateMention {
+  /** Day number (see calendar.ts). */
+  day: number;
+  start: number;
+  end: number;
+  rule: string;
+  text: string;
+  /** Parts of the day only count when nothing firmer was said. */
+  weak: boolean;
+  past: boolean;
+}
+
+type Merged = {
+  [K in keyof DateVocabulary]: DateVocabulary[K];
+};
+
+function merge(): Merged {
+  const [first, ...rest] = LEXICONS.map((lexicon) => lexicon.dates);
+  if (first === undefined) {
+    throw new Error("No lexicons loaded");
+  }
+  const merged: Merged = structuredClone(first);
+  for (const vocabulary of rest) {
+    for (const key of Object.keys(merged) as (keyof Merged)[]) {
+      const target = merged[key];
+      const source = vocabulary[key];
+      if (Array.isArray(target) && Array.isArray(source)) {
+        target.push(...source);
+      } else {
+        Object.assign(target, source);
+      }
+    }
+  }
+  return merged;
+}
+
+const vocabulary = merge();
+
+const WEEKDAYS = wordAlternation(Object.keys(vocabulary.weekdays));
+const MONTHS = wordAlternation(Object.keys(vocabulary.months));
+const ORDINAL_WORDS = wordAlternation(Object.keys(vocabulary.ordinals));
+const SUFFIXES = wordAlternation(vocabulary.ordinalSuffixes);
+const NUMBER_WORDS = wordAlternation(Object.keys(vocabulary.numbers));
+const UNITS = wordAlternation(Object.keys(vocabulary.units));
+const AMOUNTS = wordAlternation(vocabulary.amountWords);
+const RELATION_BEFORE = new RegExp(
+  `(?:^| )(${wordAlternation(Object.keys(vocabulary.relations))}) (?:the |el |la )?$`,
+);
+
+interface Rule {
+  name: string;
+  pattern: RegExp;
+  weak?: boolean;
+  resolve: (
+    match: RegExpExecArray,
+    now: LocalMoment,
+  ) => { day: number; past?: boolean; rule?: string } | null;
+}
+
+function table(name: string, words: Record<string, number>, weak = false) {
+  return { name, pattern: bounded(wordAlternation(Object.keys(words))), weak, words };
+}
+
+function dayOfMonthValue(match: string | undefined, digits: string | undefined): number | null {
+  if (digits !== undefined) {
+    return Number(digits);
+  }
+  if (match === undefined) {
+    return null;
+  }
+  return vocabulary.ordinals[match] ?? null;
+}
+
+/** The next date on or after today with this month and day (exact when the year is given). */
+function nextMonthDay(now: LocalMoment, month: number, date: number, year?: number): number | null {
+  if (year !== undefined) {
+    return validDay(year, month, date);
+  }
+  const { year: thisYear } = fieldsOf(now.day);
+  const candidate = validDay(thisYear, month, date);
+  if (candidate !== null && candidate >= now.day) {
+    return candidate;
+  }
+  return validDay(thisYear + 1, month, date);
+}
+
+function nextDayOfMonth(now: LocalMoment, date: number): number | null {
+  if (date < 1 || date > 31) {
+    return null;
+  }
+  const { year, month } = fieldsOf(now.day);
+  for (let offset = 0; offset < 3; offset += 1) {
+    const candidate = validDay(
+      year + Math.floor((month - 1 + offset) / 12),
+      ((month - 1 + offset) % 12) + 1,
+      date,
+    );
+    if (candidate !== null && candidate >= now.day) {
+      return candidate;
+    }
+  }
+  return null;
+}
+
+function fullYear(text: string | undefined): number | undefined {
+  if (text === undefined) {
+    return undefined;
+  }
+  const value = Number(text);
+  return value < 100 ? 2000 + value : value;
+}
+
+function fridayOfWeek(now: LocalMoment, weeks: number): number {
+  return Math.max(now.day, mondayOf(now.day) + 7 * weeks + 4);
+}
+
+const phraseRules = {
+  relativeDays: table("relative-day", vocabulary.relativeDays),
+  weeks: table("week", vocabulary.weeks),
+  weekends: table("weekend", vocabulary.weekends),
+  monthEnds: table("month-end", vocabulary.monthEnds),
+  monthStarts: table("month-start", vocabulary.monthStarts),
+  partsOfDay: table("part-of-day", vocabulary.partsOfDay, true),
+};
+
+const RULES: Rule[] = [
+  {
+    name: "numeric-date",
+    pattern: /(?<![\d/])(\d{1,2})\/(\d{1,2})(?:\/(\d{4}|\d{2}))?(?![\d/])/g,
+    resolve: (match, now) => {
+      const a = Number(match[1]);
+      const b = Number(match[2]);
+      const year = fullYear(match[3]);
+      const readings = [nextMonthDay(now, a, b, year), nextMonthDay(now, b, a, year)].filter(
+        (day): day is number => day !== null && (year !== undefined || day >= now.day),
+      );
+      return readings.length === 0 ? null : { day: Math.min(...readings) };
+    },
+  },
+  {
+    name: "month-day",
+    pattern: bounded(
+      `(${MONTHS}) (?:the )?(?:(\\d{1,2})(?:${SUFFIXES})?|(${ORDINAL_WORDS}))(?: (?:of |de |del )?(\\d{4}))?` +
+        `|(?:the |el |el dia )?(?:(\\d{1,2})(?:${SUFFIXES})?|(${ORDINAL_WORDS})) (?:of |de )?(${MONTHS})(?: (?:de |del )?(\\d{4}))?`,
+    ),
+    resolve: (match, now) => {
+      const monthWord = match[1] ?? match[7];
+      const month = monthWord === undefined ? undefined : vocabulary.months[monthWord];
+      const date = dayOfMonthValue(match[3] ?? match[6], match[2] ?? match[5]);
+      if (month === undefined || date === null) {
+        return null;
+      }
+      const day = nextMonthDay(now, month, date, fullYear(match[4] ?? match[8]));
+      return day === null ? null : { day };
+    },
+  },
+  {
+    name: "holiday",
+    pattern: bounded(
+      `(?:(${wordAlternation(Object.keys(vocabulary.holidayRelations))}) )?(?:the )?(${wordAlternation(Object.keys(vocabulary.holidays))})`,
+    ),
+    resolve: (match, now) => {
+      const relation = match[1] === undefined ? 0 : (vocabulary.holidayRelations[match[1]] ?? 0);
+      const id = match[2] === undefined ? undefined : vocabulary.holidays[match[2]];
+      if (id === undefined || !isHoliday(id)) {
+        return null;
+      }
+      const day = nextHoliday(id, relation, now.day, fieldsOf(now.day).year);
+      // A holiday named without "after"/"para" is as often a greeting as a date.
+      return day === null
+        ? null
+        : { day, rule: match[1] === undefined ? "holiday-name" : "holiday" };
+    },
+  },
+  {
+    name: "part-of-day",
+    weak: true,
+    pattern: phraseRules.partsOfDay.pattern,
+    resolve: (match, now) => ({
+      day: now.hour < (vocabulary.partsOfDay[match[0]] ?? 24) ? now.day : now.day + 1,
+    }),
+  },
+  {
+    name: "relative-day",
+    pattern: phraseRules.relativeDays.pattern,
+    resolve: (match, now) => ({ day: now.day + (vocabulary.relativeDays[match[0]] ?? 0) }),
+  },
+  {
+    name: "month-end",
+    pattern: phraseRules.monthEnds.pattern,
+    resolve: (match, now) => ({ day: endOfMonth(now.day, vocabulary.monthEnds[match[0]] ?? 0) }),
+  },
+  {
+    name: "month-start",
+    pattern: phraseRules.monthStarts.pattern,
+    resolve: (match, now) => ({
+      day: startOfMonth(now.day, vocabulary.monthStarts[match[0]] ?? 1),
+    }),
+  },
+  {
+    name: "week",
+    pattern: phraseRules.weeks.pattern,
+    resolve: (match, now) => ({ day: fridayOfWeek(now, vocabulary.weeks[match[0]] ?? 0) }),
+  },
+  {
+    name: "weekend",
+    pattern: phraseRules.weekends.pattern,
+    resolve: (match, now) => ({
+      day: Math.max(now.day, mondayOf(now.day) + 7 * (vocabulary.weekends[match[0]] ?? 0) + 5),
+    }),
+  },
+  {
+    name: "in-n-units",
+    pattern: bounded(
+      `(?:${wordAlternation(vocabulary.inWords)}) (\\d{1,3}|${NUMBER_WORDS}) (${UNITS})|(\\d{1,3}|${NUMBER_WORDS}) (${UNITS}) (?:from now|from today|mas|de hoy)`,
+    ),
+    resolve: (match, now) => {
+      const amountText = match[1] ?? match[3];
+      const unitText = match[2] ?? match[4];
+      if (amountText === undefined || unitText === undefined) {
+        return null;
+      }
+      const amount = /^\d+$/.test(amountText)
+        ? Number(amountText)
+        : (vocabulary.numbers[amountText] ?? null);
+      const unit = vocabulary.units[unitText];
+      if (amount === null || unit === undefined || amount > 366) {
+        return null;
+      }
+      if (unit === "d") {
+        return { day: now.day + amount };
+      }
+      if (unit === "w") {
+        return { day: now.day + 7 * amount };
+      }
+      return { day: addMonths(now.day, amount) };
+    },
+  },
+  {
+    name: "weekday",
+    pattern: bounded(
+      `(?:(${wordAlternation(Object.keys(vocabulary.weekdayPrefixes))}) )?(${WEEKDAYS})(?: (${wordAlternation(Object.keys(vocabulary.weekdaySuffixes))}))?`,
+    ),
+    resolve: (match, now) => {
+      const weekday = match[2] === undefined ? undefined : vocabulary.weekdays[match[2]];
+      if (weekday === undefined) {
+        return null;
+      }
+      const prefix = match[1] === undefined ? "plain" : vocabulary.weekdayPrefixes[match[1]];
+      const suffix = match[3] === undefined ? undefined : vocabulary.weekdaySuffixes[match[3]];
+      const kind = suffix ?? prefix ?? "plain";
+      const nextWeek = mondayOf(now.day) + 7 + ((weekday + 6) % 7);
+      switch (kind) {
+        case "past":
+          return { day: now.day - 1, past: true };
+        case "next":
+          return { day: prefix === "past" ? now.day - 1 : nextWeek, past: prefix === "past" };
+        case "afterNext":
+          return { day: nextWeek + 7 };
+        case "this":
+          return { day: nextWeekdayOnOrAfter(now.day, weekday) };
+        default:
+          return { day: nextWeekdayOnOrAfter(now.day + 1, weekday) };
+      }
+    },
+  },
+  {
+    name: "day-of-month",
+    pattern: bounded(
+      `(?:(?:${wordAlternation(vocabulary.dayOfMonthPrefixes)}) (?:(\\d{1,2})(?:${SUFFIXES})?|(${ORDINAL_WORDS}))|(\\d{1,2})(?:st|nd|rd|th))(?! (?:${AMOUNTS}|${UNITS}))`,
+    ),
+    resolve: (match, now) => {
+      const value = dayOfMonthValue(match[2], match[1] ?? match[3]);
+      if (value === null) {
+        return null;
+      }
+      const day = nextDayOfMonth(now, value);
+      return day === null ? null : { day };
+    },
+  },
+];
+
+/** Every date mention in the normalised text, earlier rules winning overlaps. */
+export function findDates(text: string, now: LocalMoment): DateMention[] {
+  const mentions: DateMention[] = [];
+  for (const rule of RULES) {
+    rule.pattern.lastIndex = 0;
+    for (let match = rule.pattern.exec(text); match !== null; match = rule.pattern.exec(text)) {
+      const start = match.index;
+      const end = start + match[0].length;
+      if (mentions.some((taken) => start < taken.end && end > taken.start)) {
+        continue;
+      }
+      const resolved = rule.resolve(match, now);
+      if (resolved !== null) {
+        const relation = RELATION_BEFORE.exec(text.slice(Math.max(0, start - 24), start))?.[1];
+        const shift = relation === undefined ? 0 : (vocabulary.relations[relation] ?? 0);
+        mentions.push({
+          day: resolved.day + shift,
+          start,
+          end,
+          rule: resolved.rule ?? rule.name,
+          text: match[0],
+          weak: rule.weak === true,
+          past: resolved.past === true || resolved.day < now.day,
+        });
+      }
+    }
+  }
+  return mentions.sort((a, b) => a.start - b.start);
+}
+
+/** The date the customer commits to: the last firm future mention, else the last weak one. */
+export function pickPromiseDate(mentions: readonly DateMention[]): DateMention | null {
+  const future = mentions.filter((mention) => !mention.past);
+  const firm = future.filter((mention) => !mention.weak);
+  return firm.at(-1) ?? future.at(-1) ?? null;
+}
+
+/** Whether the text could hold a date this module does not know: digits or a month name. */
+export const MAYBE_DATE = bounded(`\\d+|${MONTHS}`, "");

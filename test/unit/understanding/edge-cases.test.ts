@@ -1,0 +1,106 @@
+import { describe, expect, it } from "vitest";
+import { classifyReply, INTENTS } from "../../../src/understanding/index.js";
+
+const options = { now: new Date("2026-11-18T20:05:00Z"), timeZone: "America/Chicago" };
+
+function pseudoRandomText(seed: number, length: number): string {
+  // A fixed linear congruential sequence: varied code points, same every run.
+  let state = seed;
+  let text = "";
+  for (let index = 0; index < length; index += 1) {
+    state = (state * 1_103_515_245 + 12_345) % 2_147_483_648;
+    text += String.fromCharCode(state % 0xffff);
+  }
+  return text;
+}
+
+describe("classifyReply on input that is not a normal reply", () => {
+  it.each([
+    ["empty", ""],
+    ["whitespace", "   \n\t "],
+    ["emoji only", "😀😀🎉"],
+    ["punctuation", "?!?!..."],
+    ["1,600 characters", "I will pay ".repeat(146).slice(0, 1600)],
+    ["binary-looking", "\u0000\u0001\u0002\uFFFD\uD800\u0007%PDF-1.4 \u00ff\u00fe"],
+    ["random code points", pseudoRandomText(7, 1600)],
+    ["digits only", "4155550100"],
+  ])("classifies %s without throwing", (_name, text) => {
+    const result = classifyReply(text, options);
+    expect(INTENTS).toContain(result.intent);
+    expect(["en", "es"]).toContain(result.language);
+    expect(result.confidence).toBeGreaterThan(0);
+    expect(result.confidence).toBeLessThanOrEqual(1);
+  });
+
+  it("calls an empty or emoji-only reply OTHER, in the thread's language", () => {
+    expect(classifyReply("", { ...options, language: "es" })).toMatchObject({
+      intent: "OTHER",
+      language: "es",
+      promiseDate: null,
+    });
+    expect(classifyReply("😀🎉", options).intent).toBe("OTHER");
+  });
+
+  it("still finds an opt-out at the end of a 1,600-character reply", () => {
+    const text = `${"blah ".repeat(310)}please stop texting me`;
+    expect(text.length).toBeGreaterThan(1_550);
+    expect(classifyReply(text, options).intent).toBe("STOP");
+  });
+
+  it("rejects an unknown time zone or an invalid instant with a RangeError", () => {
+    expect(() =>
+      classifyReply("I'll pay Friday", { ...options, timeZone: "Mars/Olympus" }),
+    ).toThrow(RangeError);
+    expect(() =>
+      classifyReply("I'll pay Friday", { ...options, now: new Date(Number.NaN) }),
+    ).toThrow(RangeError);
+  });
+
+  it("is deterministic", () => {
+    const text = "le pago el viernes en la mañana";
+    expect(classifyReply(text, options)).toEqual(classifyReply(text, options));
+  });
+});
+
+describe("classifyReply rules that matter most", () => {
+  it.each([
+    "Stop texting me and have someone call me",
+    "STOP I'll pay Friday",
+    "I already paid. STOP",
+    "no me manden más mensajes, ya pagué",
+    "🛑",
+    "s t o p",
+    "borren mi numero",
+  ])("opt-out wins over every other intent: %s", (text) => {
+    expect(classifyReply(text, options).intent).toBe("STOP");
+  });
+
+  it.each([
+    ["I'll stop by to pay Friday", "PROMISE"],
+    ["para el viernes le pago", "PROMISE"],
+    ["I have the cancelled check, it was paid", "PAID"],
+    ["end of month", "PROMISE"],
+    ["a fin de mes le pago", "PROMISE"],
+  ])("is not fooled by opt-out words used otherwise: %s", (text, intent) => {
+    expect(classifyReply(text, options).intent).toBe(intent);
+  });
+
+  it("reads 'en la mañana' against the hour of arrival", () => {
+    const morning = { now: new Date("2026-11-19T14:00:00Z"), timeZone: "America/Chicago" };
+    const evening = { now: new Date("2026-11-20T02:00:00Z"), timeZone: "America/Chicago" };
+    expect(classifyReply("le pago en la mañana", morning).promiseDate).toBe("2026-11-19");
+    expect(classifyReply("le pago en la mañana", evening).promiseDate).toBe("2026-11-20");
+    expect(classifyReply("mañana en la mañana le pago", evening).promiseDate).toBe("2026-11-20");
+  });
+
+  it("says what matched", () => {
+    const result = classifyReply("para el viernes le pago", options);
+    expect(result.evidence.join(" ")).toContain("viernes");
+    expect(result.promiseDate).toBe("2026-11-20");
+  });
+
+  it("uses the thread's language only to break a tie", () => {
+    expect(classifyReply("ok", { ...options, language: "es" }).language).toBe("es");
+    expect(classifyReply("I'll pay Friday", { ...options, language: "es" }).language).toBe("en");
+  });
+});
