@@ -1,4 +1,5 @@
 import { Command } from "commander";
+import { registerClassifyCommand } from "./classify-command.js";
 import { registerMigrateCommand } from "./migrate-command.js";
 
 const program = new Command()
@@ -11,5 +12,6 @@ const program = new Command()
   );
 
 registerMigrateCommand(program);
+registerClassifyCommand(program);
 
 await program.parseAsync(process.argv);
