@@ -1,0 +1,62 @@
+import { classifyReply } from "../../src/understanding/index.js";
+import { arrivalInstant, loadCorpus } from "../unit/understanding/corpus.js";
+import type { BenchReport } from "./run.js";
+
+// Reply classification on one core (this process, one thread) over the labeled corpus:
+// throughput in a tight loop, then per-call latency percentiles.
+
+const THROUGHPUT_MS = 3_000;
+const LATENCY_SAMPLES = 100_000;
+
+function percentile(sorted: Float64Array, fraction: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * fraction))] ?? Number.NaN;
+}
+
+export default async function classifyBench(): Promise<BenchReport> {
+  const inputs = loadCorpus().map((entry) => ({
+    text: entry.text,
+    options: { now: arrivalInstant(entry.now, entry.tz), timeZone: entry.tz },
+  }));
+  let sink = 0;
+  for (let round = 0; round < 20; round += 1) {
+    for (const input of inputs) {
+      sink += classifyReply(input.text, input.options).confidence;
+    }
+  }
+
+  let calls = 0;
+  const started = performance.now();
+  let elapsed = 0;
+  while (elapsed < THROUGHPUT_MS) {
+    for (const input of inputs) {
+      sink += classifyReply(input.text, input.options).confidence;
+    }
+    calls += inputs.length;
+    elapsed = performance.now() - started;
+  }
+
+  const latencies = new Float64Array(LATENCY_SAMPLES);
+  for (let index = 0; index < LATENCY_SAMPLES; index += 1) {
+    const input = inputs[index % inputs.length];
+    if (input === undefined) {
+      continue;
+    }
+    const before = process.hrtime.bigint();
+    sink += classifyReply(input.text, input.options).confidence;
+    latencies[index] = Number(process.hrtime.bigint() - before) / 1_000;
+  }
+  latencies.sort();
+
+  return {
+    name: "understanding: classifyReply (one core, labeled corpus)",
+    figures: {
+      "corpus replies": inputs.length,
+      "classifications/second": Math.round((calls / elapsed) * 1_000),
+      "p50 latency (µs)": Number(percentile(latencies, 0.5).toFixed(1)),
+      "p99 latency (µs)": Number(percentile(latencies, 0.99).toFixed(1)),
+      "max latency (µs)": Number(percentile(latencies, 1).toFixed(1)),
+      "target (classifications/second)": 20_000,
+      checksum: Math.round(sink) % 1_000,
+    },
+  };
+}
