@@ -1,10 +1,12 @@
 import { formatDay, type LocalMoment, localMoment } from "./calendar.js";
 import { chronoDates } from "./chrono-fallback.js";
 import { detectLanguage } from "./detect-language.js";
+import { fuzzyOptOutKeyword } from "./fuzzy.js";
 import { countInstallments } from "./installments.js";
 import { type IntentMatcher, masked, matcherFor, phraseMatch } from "./intent-matchers.js";
 import { LEXICONS } from "./lexicon.js";
 import { normalize, segments } from "./normalize.js";
+import { bounded, wordAlternation } from "./patterns.js";
 import { type DateMention, findDates, MAYBE_DATE, pickPromiseDate } from "./resolve-date.js";
 import type { ClassifyOptions, Intent, Language, ReplyClassification } from "./types.js";
 
@@ -26,8 +28,14 @@ const PRIORITY: readonly Intent[] = [
 const EXACT_FIRST: readonly Intent[] = ["START", "HELP", "LANGUAGE", "WRONG_NUMBER"];
 
 const stop = matcherFor("STOP");
+const OPT_OUT_WORDS = 4;
+const refusalOfMessages = bounded(
+  `(?:${wordAlternation(LEXICONS.flatMap((lexicon) => lexicon.optOut.cues))})(?: [a-z0-9]+){0,${OPT_OUT_WORDS}} (?:${wordAlternation(LEXICONS.flatMap((lexicon) => lexicon.optOut.channels))})`,
+  "",
+);
 const SHORT_REPLY_TOKENS = 5;
 const fillers = new Set(LEXICONS.flatMap((lexicon) => lexicon.dateOnlyFillers));
+const negations = new Set(LEXICONS.flatMap((lexicon) => lexicon.negations));
 
 interface Decision {
   intent: Intent;
@@ -48,6 +56,10 @@ function optOut(raw: string, text: string): Decision | null {
   if (phrase !== null) {
     return { intent: "STOP", confidence: 0.95, evidence: [`STOP phrase "${phrase}"`] };
   }
+  const refusal = refusalOfMessages.exec(visible)?.[0];
+  if (refusal !== undefined) {
+    return { intent: "STOP", confidence: 0.9, evidence: [`STOP refusal of messages "${refusal}"`] };
+  }
   const words = tokensOf(visible).filter((token) => token !== "~");
   if (words.length <= SHORT_REPLY_TOKENS) {
     const keyword = words.find((token) => stop.tokens.has(token));
@@ -57,6 +69,18 @@ function optOut(raw: string, text: string): Decision | null {
         confidence: 0.9,
         evidence: [`STOP keyword "${keyword}" in short reply`],
       };
+    }
+  }
+  if (words.length <= 3) {
+    for (const word of words) {
+      const keyword = fuzzyOptOutKeyword(word);
+      if (keyword !== null) {
+        return {
+          intent: "STOP",
+          confidence: 0.8,
+          evidence: [`STOP typo "${word}" of "${keyword}"`],
+        };
+      }
     }
   }
   // A shouted "STOP." as its own sentence inside a longer reply is still an opt-out.
@@ -85,7 +109,7 @@ function otherWords(text: string, mentions: readonly DateMention[]): number {
 }
 
 function decide(text: string, words: readonly string[], now: LocalMoment): Decision {
-  for (const intent of EXACT_FIRST) {
+  for (const intent of [...EXACT_FIRST, ...PRIORITY]) {
     if (matcherFor(intent).exact.has(text)) {
       return { intent, confidence: 0.97, evidence: [`${intent} exact "${text}"`] };
     }
@@ -109,7 +133,8 @@ function decide(text: string, words: readonly string[], now: LocalMoment): Decis
   // a date inside other talk ("have a nice weekend", "merry christmas") does not.
   const mentions = findDates(text, now).filter((mention) => mention.rule !== "holiday-name");
   const mention = pickPromiseDate(mentions);
-  if (mention !== null && otherWords(text, mentions) <= 1) {
+  const refusing = words.some((word) => negations.has(word));
+  if (mention !== null && !refusing && otherWords(text, mentions) <= 1) {
     return { intent: "PROMISE", confidence: 0.7, evidence: ["PROMISE date-only reply"] };
   }
   return { intent: "OTHER", confidence: words.length === 0 ? 0.3 : 0.5, evidence: [] };

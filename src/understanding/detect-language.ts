@@ -1,4 +1,5 @@
 import { LEXICONS } from "./lexicon.js";
+import symbols from "./lexicons/symbols.json" with { type: "json" };
 import { normalize } from "./normalize.js";
 import type { Language } from "./types.js";
 
@@ -22,15 +23,21 @@ const claimed = LEXICONS.map((lexicon) => {
       ...wordsOf(Object.keys(dates.weekdays)),
       ...wordsOf(Object.keys(dates.months)),
       ...wordsOf(Object.keys(dates.relativeDays)),
+      ...wordsOf(Object.keys(dates.holidays)),
     ]),
   };
 });
 
+// Keywords every customer is told to use ("Reply STOP") say nothing about their language.
+const neutral = new Set(symbols.neutralWords);
+
 const markerSets = claimed.map(({ language, words }) => ({
   language,
   markers: new Set(
-    [...words].filter((word) =>
-      claimed.every((other) => other.language === language || !other.words.has(word)),
+    [...words].filter(
+      (word) =>
+        !neutral.has(word) &&
+        claimed.every((other) => other.language === language || !other.words.has(word)),
     ),
   ),
 }));

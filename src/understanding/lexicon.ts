@@ -48,6 +48,13 @@ const lexiconSchema = z.object({
   markers: z.array(z.string()),
   intents: z.record(z.string(), intentRules),
   dates: dateVocabulary,
+  /**
+   * Opt-out by composition: a refusal cue ("no quiero", "don't want") followed within a few
+   * words by a messaging word ("mensajes", "texts"), however the rest is phrased.
+   */
+  optOut: z.object({ cues: z.array(z.string()), channels: z.array(z.string()) }),
+  /** Words that turn a bare date into a refusal ("not right now"). */
+  negations: z.array(z.string()),
   /** Words that may stand beside a date in a reply that is only a date ("el viernes ok"). */
   dateOnlyFillers: z.array(z.string()),
 });

@@ -74,6 +74,8 @@ const RELATION_BEFORE = new RegExp(
   `(?:^| )(${wordAlternation(Object.keys(vocabulary.relations))}) (?:the |el |la )?$`,
 );
 
+const SHIFTABLE = new Set(["numeric-date", "month-day", "weekday", "day-of-month"]);
+
 interface Rule {
   name: string;
   pattern: RegExp;
@@ -320,7 +322,10 @@ export function findDates(text: string, now: LocalMoment): DateMention[] {
       }
       const resolved = rule.resolve(match, now);
       if (resolved !== null) {
-        const relation = RELATION_BEFORE.exec(text.slice(Math.max(0, start - 24), start))?.[1];
+        // "after the 15th" is the 16th; "before the end of the month" is still the month's end.
+        const relation = SHIFTABLE.has(rule.name)
+          ? RELATION_BEFORE.exec(text.slice(Math.max(0, start - 24), start))?.[1]
+          : undefined;
         const shift = relation === undefined ? 0 : (vocabulary.relations[relation] ?? 0);
         mentions.push({
           day: resolved.day + shift,
