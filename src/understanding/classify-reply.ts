@@ -36,6 +36,7 @@ const refusalOfMessages = bounded(
 const SHORT_REPLY_TOKENS = 5;
 const fillers = new Set(LEXICONS.flatMap((lexicon) => lexicon.dateOnlyFillers));
 const negations = new Set(LEXICONS.flatMap((lexicon) => lexicon.negations));
+const payWords = bounded(wordAlternation(LEXICONS.flatMap((lexicon) => lexicon.payWords)), "");
 
 interface Decision {
   intent: Intent;
@@ -136,6 +137,10 @@ function decide(text: string, words: readonly string[], now: LocalMoment): Decis
   const refusing = words.some((word) => negations.has(word));
   if (mention !== null && !refusing && otherWords(text, mentions) <= 1) {
     return { intent: "PROMISE", confidence: 0.7, evidence: ["PROMISE date-only reply"] };
+  }
+  const paying = payWords.exec(text)?.[0];
+  if (mention !== null && !refusing && paying !== undefined) {
+    return { intent: "PROMISE", confidence: 0.7, evidence: [`PROMISE "${paying}" with a date`] };
   }
   return { intent: "OTHER", confidence: words.length === 0 ? 0.3 : 0.5, evidence: [] };
 }

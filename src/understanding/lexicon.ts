@@ -53,6 +53,8 @@ const lexiconSchema = z.object({
    * words by a messaging word ("mensajes", "texts"), however the rest is phrased.
    */
   optOut: z.object({ cues: z.array(z.string()), channels: z.array(z.string()) }),
+  /** Words of paying; with a future date and nothing else matched, the reply is a promise. */
+  payWords: z.array(z.string()),
   /** Words that turn a bare date into a refusal ("not right now"). */
   negations: z.array(z.string()),
   /** Words that may stand beside a date in a reply that is only a date ("el viernes ok"). */
