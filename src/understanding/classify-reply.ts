@@ -89,7 +89,7 @@ function optOut(raw: string, text: string): Decision | null {
     for (const segment of segments(raw)) {
       const segmentWords = tokensOf(masked(segment, stop)).filter((token) => token !== "~");
       const keyword = segmentWords.find((token) => stop.tokens.has(token));
-      if (stop.exact.has(segment) || (segmentWords.length <= 2 && keyword !== undefined)) {
+      if (stop.exact.has(segment) || (segmentWords.length <= 3 && keyword !== undefined)) {
         return { intent: "STOP", confidence: 0.9, evidence: [`STOP sentence "${segment}"`] };
       }
     }

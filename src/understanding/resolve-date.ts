@@ -227,6 +227,34 @@ const RULES: Rule[] = [
     }),
   },
   {
+    name: "weekday",
+    pattern: bounded(
+      `(?:(${wordAlternation(Object.keys(vocabulary.weekdayPrefixes))}) )?(${WEEKDAYS})(?: (${wordAlternation(Object.keys(vocabulary.weekdaySuffixes))}))?`,
+    ),
+    resolve: (match, now) => {
+      const weekday = match[2] === undefined ? undefined : vocabulary.weekdays[match[2]];
+      if (weekday === undefined) {
+        return null;
+      }
+      const prefix = match[1] === undefined ? "plain" : vocabulary.weekdayPrefixes[match[1]];
+      const suffix = match[3] === undefined ? undefined : vocabulary.weekdaySuffixes[match[3]];
+      const kind = suffix ?? prefix ?? "plain";
+      const nextWeek = mondayOf(now.day) + 7 + ((weekday + 6) % 7);
+      switch (kind) {
+        case "past":
+          return { day: now.day - 1, past: true };
+        case "next":
+          return { day: prefix === "past" ? now.day - 1 : nextWeek, past: prefix === "past" };
+        case "afterNext":
+          return { day: nextWeek + 7 };
+        case "this":
+          return { day: nextWeekdayOnOrAfter(now.day, weekday) };
+        default:
+          return { day: nextWeekdayOnOrAfter(now.day + 1, weekday) };
+      }
+    },
+  },
+  {
     name: "week",
     pattern: phraseRules.weeks.pattern,
     resolve: (match, now) => ({ day: fridayOfWeek(now, vocabulary.weeks[match[0]] ?? 0) }),
@@ -263,34 +291,6 @@ const RULES: Rule[] = [
         return { day: now.day + 7 * amount };
       }
       return { day: addMonths(now.day, amount) };
-    },
-  },
-  {
-    name: "weekday",
-    pattern: bounded(
-      `(?:(${wordAlternation(Object.keys(vocabulary.weekdayPrefixes))}) )?(${WEEKDAYS})(?: (${wordAlternation(Object.keys(vocabulary.weekdaySuffixes))}))?`,
-    ),
-    resolve: (match, now) => {
-      const weekday = match[2] === undefined ? undefined : vocabulary.weekdays[match[2]];
-      if (weekday === undefined) {
-        return null;
-      }
-      const prefix = match[1] === undefined ? "plain" : vocabulary.weekdayPrefixes[match[1]];
-      const suffix = match[3] === undefined ? undefined : vocabulary.weekdaySuffixes[match[3]];
-      const kind = suffix ?? prefix ?? "plain";
-      const nextWeek = mondayOf(now.day) + 7 + ((weekday + 6) % 7);
-      switch (kind) {
-        case "past":
-          return { day: now.day - 1, past: true };
-        case "next":
-          return { day: prefix === "past" ? now.day - 1 : nextWeek, past: prefix === "past" };
-        case "afterNext":
-          return { day: nextWeek + 7 };
-        case "this":
-          return { day: nextWeekdayOnOrAfter(now.day, weekday) };
-        default:
-          return { day: nextWeekdayOnOrAfter(now.day + 1, weekday) };
-      }
     },
   },
   {
