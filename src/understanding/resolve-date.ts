@@ -74,7 +74,7 @@ const RELATION_BEFORE = new RegExp(
   `(?:^| )(${wordAlternation(Object.keys(vocabulary.relations))}) (?:the |el |la )?$`,
 );
 
-const SHIFTABLE = new Set(["numeric-date", "month-day", "weekday", "day-of-month"]);
+const SHIFTABLE = new Set(["numeric-date", "month-day", "weekday", "weekday-date", "day-of-month"]);
 
 interface Rule {
   name: string;
@@ -225,6 +225,17 @@ const RULES: Rule[] = [
     resolve: (match, now) => ({
       day: startOfMonth(now.day, vocabulary.monthStarts[match[0]] ?? 1),
     }),
+  },
+  {
+    // "el viernes 27", "Friday the 27th": the day number is the firmer half.
+    name: "weekday-date",
+    pattern: bounded(
+      `(?:(?:${wordAlternation(Object.keys(vocabulary.weekdayPrefixes))}) )?(?:${WEEKDAYS}),? (?:the |el )?(\\d{1,2})(?:${SUFFIXES})?(?! (?:${AMOUNTS}|${UNITS}|${MONTHS}|de|of))`,
+    ),
+    resolve: (match, now) => {
+      const day = nextDayOfMonth(now, Number(match[1]));
+      return day === null ? null : { day };
+    },
   },
   {
     name: "weekday",
