@@ -4,17 +4,13 @@ import { bounded, wordAlternation } from "./patterns.js";
 // How many parts a payment-plan reply asks for, when it says so: "3 payments", "en dos
 // partes", "half now half on the 15th" (two).
 
-const numbers: Record<string, number> = {};
-for (const lexicon of LEXICONS) {
-  Object.assign(numbers, lexicon.dates.numbers);
-}
 // "a"/"un" count one when they name a period ("a month"), never a number of parts.
-delete numbers.a;
-delete numbers.an;
-delete numbers.un;
-delete numbers.una;
-delete numbers.unos;
-delete numbers.unas;
+const NOT_COUNTS = new Set(["a", "an", "un", "una", "unos", "unas"]);
+const numbers: Record<string, number> = Object.fromEntries(
+  LEXICONS.flatMap((lexicon) => Object.entries(lexicon.dates.numbers)).filter(
+    ([word]) => !NOT_COUNTS.has(word),
+  ),
+);
 
 const PARTS =
   "payments|installments|instalments|parts|months|checks|pagos|partes|plazos|abonos|cuotas|meses|quincenas|mensualidades|pays";

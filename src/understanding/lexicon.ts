@@ -24,8 +24,11 @@ const dateVocabulary = z.object({
   months: wordTable,
   relativeDays: wordTable,
   partsOfDay: wordTable,
-  weekdayPrefixes: z.record(z.string(), z.enum(["next", "this", "plain", "past"])),
-  weekdaySuffixes: z.record(z.string(), z.enum(["next", "this", "plain", "past", "afterNext"])),
+  weekdayPrefixes: z.record(z.string(), z.enum(["next", "this", "plain", "past", "weekAfter"])),
+  weekdaySuffixes: z.record(
+    z.string(),
+    z.enum(["next", "this", "plain", "past", "afterNext", "weekAfter"]),
+  ),
   weeks: wordTable,
   weekends: wordTable,
   monthEnds: wordTable,

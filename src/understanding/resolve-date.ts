@@ -258,6 +258,8 @@ const RULES: Rule[] = [
           return { day: prefix === "past" ? now.day - 1 : nextWeek, past: prefix === "past" };
         case "afterNext":
           return { day: nextWeek + 7 };
+        case "weekAfter":
+          return { day: nextWeekdayOnOrAfter(now.day + 1, weekday) + 7 };
         case "this":
           return { day: nextWeekdayOnOrAfter(now.day, weekday) };
         default:
