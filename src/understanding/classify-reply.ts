@@ -109,6 +109,31 @@ function otherWords(text: string, mentions: readonly DateMention[]): number {
   return tokensOf(rest.trim().replace(/ +/g, " ")).filter((word) => !fillers.has(word)).length;
 }
 
+const NEGATION = bounded(wordAlternation(negations), "g");
+const NEGATION_REACH = 12;
+
+/**
+ * Whether a negation in the reply refuses the date rather than another one it mentions:
+ * "not right now" refuses; "not today, maybe Friday" spends its "not" on today.
+ */
+function refuses(text: string, chosen: DateMention, mentions: readonly DateMention[]): boolean {
+  NEGATION.lastIndex = 0;
+  for (let match = NEGATION.exec(text); match !== null; match = NEGATION.exec(text)) {
+    const start = match.index;
+    const end = start + match[0].length;
+    const spentElsewhere = mentions.some(
+      (other) =>
+        other !== chosen &&
+        ((other.start >= end && other.start - end <= NEGATION_REACH) ||
+          (other.end <= start && start - other.end <= NEGATION_REACH)),
+    );
+    if (!spentElsewhere) {
+      return true;
+    }
+  }
+  return false;
+}
+
 function decide(text: string, words: readonly string[], now: LocalMoment): Decision {
   for (const intent of [...EXACT_FIRST, ...PRIORITY]) {
     if (matcherFor(intent).exact.has(text)) {
@@ -134,7 +159,7 @@ function decide(text: string, words: readonly string[], now: LocalMoment): Decis
   // a date inside other talk ("have a nice weekend", "merry christmas") does not.
   const mentions = findDates(text, now).filter((mention) => mention.rule !== "holiday-name");
   const mention = pickPromiseDate(mentions);
-  const refusing = words.some((word) => negations.has(word));
+  const refusing = mention !== null && refuses(text, mention, mentions);
   if (mention !== null && !refusing && otherWords(text, mentions) <= 1) {
     return { intent: "PROMISE", confidence: 0.7, evidence: ["PROMISE date-only reply"] };
   }
