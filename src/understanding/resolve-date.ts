@@ -20,7 +20,8 @@ import { bounded, wordAlternation } from "./patterns.js";
 // - a bare weekday is the next such day after today ("Friday" said on a Friday is a week away);
 //   "this Friday" may be today; "next Friday" / "el próximo viernes" is the Friday of next week
 //   (weeks run Monday to Sunday);
-// - a vague range resolves to the Friday of that week, a weekend to its Saturday;
+// - a vague range resolves to the Friday of that week, a weekend to its Saturday; on a
+//   Saturday or Sunday "this week" is the week about to start;
 // - a day of the month, a numeric date or a month name is the next such date on or after today;
 //   for "5/12" the reading (M/D or D/M) that comes sooner wins, since promises are near;
 // - a part of the day ("en la mañana") is today unless that part is already over.
@@ -139,8 +140,10 @@ function fullYear(text: string | undefined): number | undefined {
   return value < 100 ? 2000 + value : value;
 }
 
+/** Said on a weekend, "this week" means the one about to start. */
 function fridayOfWeek(now: LocalMoment, weeks: number): number {
-  return Math.max(now.day, mondayOf(now.day) + 7 * weeks + 4);
+  const friday = mondayOf(now.day) + 7 * weeks + 4;
+  return friday < now.day ? friday + 7 : friday;
 }
 
 const phraseRules = {

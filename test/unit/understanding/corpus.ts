@@ -124,9 +124,11 @@ export function expectedDate(
     result = today.getDay() === weekday(arg) ? today : nextDay(today, weekday(arg));
   } else if (kind === "next") {
     result = addDays(addDays(monday, 7), (weekday(arg) + 6) % 7);
-  } else if (kind === "fri" || kind === "sat") {
-    const offset = kind === "fri" ? 4 : 5;
-    result = atLeast(addDays(monday, 7 * Number(arg) + offset), today);
+  } else if (kind === "fri") {
+    const friday = addDays(monday, 7 * Number(arg) + 4);
+    result = friday < today ? addDays(friday, 7) : friday;
+  } else if (kind === "sat") {
+    result = atLeast(addDays(monday, 7 * Number(arg) + 5), today);
   } else if (kind === "dom") {
     let candidate = new Date(today.getFullYear(), today.getMonth(), Number(arg), 12);
     for (let month = 0; candidate.getDate() !== Number(arg) || candidate < today; month += 1) {
