@@ -147,6 +147,13 @@ function decide(text: string, words: readonly string[], now: LocalMoment): Decis
       matched.push({ intent, phrase });
     }
   }
+  // Asking to be called "because I don't read English well" wants a person, not a setting.
+  if (matched[0]?.intent === "LANGUAGE") {
+    const human = matched.findIndex((candidate) => candidate.intent === "HUMAN");
+    if (human > 0) {
+      matched.unshift(...matched.splice(human, 1));
+    }
+  }
   const [best, ...others] = matched;
   if (best !== undefined) {
     const evidence = [`${best.intent} phrase "${best.phrase}"`];

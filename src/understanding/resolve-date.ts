@@ -101,17 +101,31 @@ function dayOfMonthValue(match: string | undefined, digits: string | undefined):
   return vocabulary.ordinals[match] ?? null;
 }
 
+// A month and day a few weeks back ("paid on November 10th", said on the 18th) is that past
+// date, not one almost a year ahead.
+const RECENT_PAST_DAYS = 60;
+
 /** The next date on or after today with this month and day (exact when the year is given). */
-function nextMonthDay(now: LocalMoment, month: number, date: number, year?: number): number | null {
+function nextMonthDay(
+  now: LocalMoment,
+  month: number,
+  date: number,
+  year?: number,
+): { day: number; past?: boolean } | null {
   if (year !== undefined) {
-    return validDay(year, month, date);
+    const exact = validDay(year, month, date);
+    return exact === null ? null : { day: exact };
   }
   const { year: thisYear } = fieldsOf(now.day);
   const candidate = validDay(thisYear, month, date);
   if (candidate !== null && candidate >= now.day) {
-    return candidate;
+    return { day: candidate };
   }
-  return validDay(thisYear + 1, month, date);
+  if (candidate !== null && now.day - candidate <= RECENT_PAST_DAYS) {
+    return { day: candidate, past: true };
+  }
+  const nextYear = validDay(thisYear + 1, month, date);
+  return nextYear === null ? null : { day: nextYear };
 }
 
 function nextDayOfMonth(now: LocalMoment, date: number): number | null {
@@ -164,9 +178,14 @@ const RULES: Rule[] = [
       const b = Number(match[2]);
       const year = fullYear(match[3]);
       const readings = [nextMonthDay(now, a, b, year), nextMonthDay(now, b, a, year)].filter(
-        (day): day is number => day !== null && (year !== undefined || day >= now.day),
+        (reading): reading is { day: number; past?: boolean } => reading !== null,
       );
-      return readings.length === 0 ? null : { day: Math.min(...readings) };
+      const future = readings.filter((reading) => reading.past !== true && reading.day >= now.day);
+      const chosen =
+        future.length > 0
+          ? future.reduce((soonest, reading) => (reading.day < soonest.day ? reading : soonest))
+          : readings[0];
+      return chosen ?? null;
     },
   },
   {
@@ -182,8 +201,7 @@ const RULES: Rule[] = [
       if (month === undefined || date === null) {
         return null;
       }
-      const day = nextMonthDay(now, month, date, fullYear(match[4] ?? match[8]));
-      return day === null ? null : { day };
+      return nextMonthDay(now, month, date, fullYear(match[4] ?? match[8]));
     },
   },
   {
