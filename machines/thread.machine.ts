@@ -129,6 +129,11 @@ function notify(reason: NotifyStaffParams["reason"], withText = false) {
 
 const cancelAllTimers = { type: "cancelTimers" as const, params: { keys: null } };
 
+/** The next unpaid installment's due date; with none left the check finds nothing to do. */
+function installmentDate(context: ThreadContext, event: ThreadEvent): string {
+  return nextUnpaidInstallment(context)?.dueDate ?? today(context, event);
+}
+
 /** Answers a language switch by repeating the last bot message in the new language. */
 const resendLastBotMessage = {
   type: "sendSms" as const,
@@ -147,17 +152,17 @@ const resendLastBotMessage = {
 const scheduleInstallmentTimers = [
   {
     type: "scheduleTimer" as const,
-    params: ({ context }: Args): ScheduleTimerParams => ({
+    params: ({ context, event }: Args): ScheduleTimerParams => ({
       key: TIMER_KEYS.installmentRemind,
-      at: checkAt(nextUnpaidInstallment(context)?.dueDate ?? "", context),
+      at: checkAt(installmentDate(context, event), context),
     }),
   },
   {
     type: "scheduleTimer" as const,
-    params: ({ context }: Args): ScheduleTimerParams => ({
+    params: ({ context, event }: Args): ScheduleTimerParams => ({
       key: TIMER_KEYS.installmentCheck,
       at: checkAt(
-        addDays(nextUnpaidInstallment(context)?.dueDate ?? "", context.policy.promiseGraceDays),
+        addDays(installmentDate(context, event), context.policy.promiseGraceDays),
         context,
       ),
     }),

@@ -65,8 +65,8 @@ describe("inbound event pipeline", () => {
     const templates = effects.map((row) => row.payload.template).sort();
     expect(templates).toEqual(["reply.help", "reply.menu"]);
     // The unclear reply was counted exactly once, whichever order the two ran in.
-    const context = (thread?.snapshot as { context: { unclearReplies: number } }).context;
-    expect(context.unclearReplies).toBe(1);
+    const snapshot = thread?.snapshot as { context: { unclearReplies: number } } | undefined;
+    expect(snapshot?.context.unclearReplies).toBe(1);
   });
 
   it("applies the same provider event once when it is delivered twice", async () => {

@@ -82,18 +82,16 @@ describe("scheduler and dispatcher workers", () => {
       .where(inArray(threads.id, threadIds));
 
     const due = new Date(harness.clock.now().getTime() - 1_000);
-    await db
-      .insert(threadTimers)
-      .values(
-        threadIds.flatMap((threadId) =>
-          Array.from({ length: 10 }, (_, index) => ({
-            companyId,
-            threadId,
-            key: `load.${index}`,
-            dueAt: due,
-          })),
-        ),
-      );
+    await db.insert(threadTimers).values(
+      threadIds.flatMap((threadId) =>
+        Array.from({ length: 10 }, (_, index) => ({
+          companyId,
+          threadId,
+          key: `load.${index}`,
+          dueAt: due,
+        })),
+      ),
+    );
     await db.insert(outbox).values(
       threadIds.flatMap((threadId) =>
         Array.from({ length: 10 }, (_, index) => ({

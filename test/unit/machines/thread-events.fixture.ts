@@ -1,0 +1,132 @@
+import type { ThreadInput } from "../../../machines/thread.context.js";
+import type { ThreadEvent } from "../../../machines/thread.events.js";
+
+// A finite, representative alphabet of events for exhaustive exploration of the machine.
+
+export const AT = "2026-11-20T21:30:00.000Z";
+
+export const INPUT: ThreadInput = {
+  companyId: "co_test",
+  phone: "+15125550100",
+  timeZone: "America/Chicago",
+  language: "en",
+  openInvoices: [
+    { id: "iv_1", number: "1001", balanceMinor: 30_000, currency: "USD", dueDate: "2026-11-10" },
+  ],
+};
+
+const OPEN = INPUT.openInvoices ?? [];
+const HALF_PAID = OPEN.map((invoice) => ({ ...invoice, balanceMinor: 15_000 }));
+const PAID = OPEN.map((invoice) => ({ ...invoice, balanceMinor: 0 }));
+
+function sms(
+  intent: string,
+  extra: Partial<Extract<ThreadEvent, { type: "sms.received" }>> = {},
+): ThreadEvent {
+  return {
+    type: "sms.received",
+    at: AT,
+    text: intent.toLowerCase(),
+    intent: intent as Extract<ThreadEvent, { type: "sms.received" }>["intent"],
+    language: "en",
+    promiseDate: null,
+    choice: null,
+    carrierConfirmedOptOut: false,
+    ...extra,
+  };
+}
+
+function check(key: string, withReminder = false): ThreadEvent {
+  return {
+    type: "check.due",
+    at: AT,
+    key,
+    reminder: withReminder ? { template: "reminder.overdue", invoiceIds: ["iv_1"] } : null,
+  };
+}
+
+export const EVENT_ALPHABET: ThreadEvent[] = [
+  sms("STOP"),
+  sms("STOP", { carrierConfirmedOptOut: true }),
+  sms("START"),
+  sms("HELP"),
+  sms("PAID"),
+  sms("DISPUTE"),
+  sms("PLAN"),
+  sms("PROMISE", { promiseDate: "2026-11-27" }),
+  sms("PROMISE", { promiseDate: "2027-02-27" }),
+  sms("COPY"),
+  sms("WRONG_NUMBER"),
+  sms("HUMAN"),
+  sms("LANGUAGE", { language: "es" }),
+  sms("LANGUAGE"),
+  sms("OTHER"),
+  sms("OTHER", { choice: 2 }),
+  check("reminder", true),
+  check("promise.check"),
+  check("paid_claim.escalate"),
+  check("installment.remind"),
+  check("installment.check"),
+  {
+    type: "payment.received",
+    at: AT,
+    amountMinor: 15_000,
+    currency: "USD",
+    invoiceIds: ["iv_1"],
+    openInvoices: HALF_PAID,
+  },
+  {
+    type: "payment.received",
+    at: AT,
+    amountMinor: 30_000,
+    currency: "USD",
+    invoiceIds: ["iv_1"],
+    openInvoices: PAID,
+  },
+  { type: "payment.failed", at: AT, invoiceIds: ["iv_1"] },
+  { type: "invoices.updated", at: AT, openInvoices: OPEN },
+  { type: "invoices.updated", at: AT, openInvoices: [] },
+  { type: "staff.took_over", at: AT, user: "ana" },
+  { type: "staff.released", at: AT, user: "ana" },
+  { type: "staff.resolved", at: AT, user: "ana", outcome: "resume" },
+  { type: "staff.resolved", at: AT, user: "ana", outcome: "close" },
+  { type: "staff.replied", at: AT, user: "ana", text: "Hi, this is Ana from billing." },
+  { type: "consent.revoked", at: AT, source: "staff" },
+  { type: "consent.revoked", at: AT, source: "carrier" },
+];
+
+interface ThreadSnapshotLike {
+  value: unknown;
+  context: {
+    language: string;
+    unclearReplies: number;
+    openInvoices: Array<{ balanceMinor: number }>;
+    promise: unknown;
+    plan: { installments: Array<{ paidMinor: number; amountMinor: number }> } | null;
+    planOffer: unknown;
+    handOff: { owner: string | null } | null;
+    lastBotMessage: unknown;
+  };
+}
+
+/**
+ * Two snapshots that agree on these facts behave identically for every event in the
+ * alphabet (timestamps are fixed), so exploring one of them covers both.
+ */
+export function serializeThreadState(snapshot: ThreadSnapshotLike): string {
+  const { context } = snapshot;
+  return JSON.stringify({
+    value: snapshot.value,
+    language: context.language,
+    unclear: context.unclearReplies,
+    open: context.openInvoices.reduce((sum, invoice) => sum + invoice.balanceMinor, 0),
+    promise: context.promise !== null,
+    plan:
+      context.plan?.installments.map(
+        (installment) => installment.amountMinor - installment.paidMinor,
+      ) ?? null,
+    offer: context.planOffer !== null,
+    owner: context.handOff?.owner ?? null,
+    last: context.lastBotMessage !== null,
+  });
+}

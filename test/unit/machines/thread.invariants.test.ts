@@ -1,0 +1,252 @@
+import { existsSync } from "node:fs";
+import { beforeAll, describe, expect, it } from "vitest";
+import { transition } from "xstate";
+import { getAdjacencyMap, getShortestPaths, getSimplePaths } from "xstate/graph";
+import {
+  type SendSmsParams,
+  type ThreadEffect,
+  toEffects,
+} from "../../../machines/thread.effects.js";
+import type { ThreadEvent } from "../../../machines/thread.events.js";
+import { threadMachine } from "../../../machines/thread.machine.js";
+import { LANGUAGES } from "../../../machines/thread.templates.js";
+import {
+  restoreThread,
+  type ThreadSnapshot,
+  topLevelState,
+} from "../../../machines/thread.versions.js";
+import { PROMPTS_DIR } from "../../../src/adapters/file-templates.js";
+import { EVENT_ALPHABET, INPUT, serializeThreadState } from "./thread-events.fixture.js";
+
+// DESIGN §3 invariants, checked on every transition of every reachable state (the
+// adjacency map is the whole graph, so a property of every edge holds on every path), plus
+// reachability through shortest paths and a path property over bounded simple paths.
+
+interface Edge {
+  from: ThreadSnapshot;
+  event: ThreadEvent;
+  to: ThreadSnapshot;
+  effects: ThreadEffect[];
+}
+
+const serializeState = (snapshot: ThreadSnapshot) => serializeThreadState(snapshot);
+let edges: Edge[] = [];
+
+function smsEffects(effects: ThreadEffect[]): SendSmsParams[] {
+  return effects.flatMap((effect) => (effect.type === "sendSms" ? [effect.params] : []));
+}
+
+function isIntent(event: ThreadEvent, intent: string): boolean {
+  return event.type === "sms.received" && event.intent === intent;
+}
+
+beforeAll(() => {
+  const map = getAdjacencyMap(threadMachine, {
+    events: EVENT_ALPHABET,
+    input: INPUT,
+    serializeState,
+  });
+  edges = Object.values(map).flatMap(({ state, transitions }) =>
+    Object.values(transitions).map(({ event }) => {
+      const [to, actions] = transition(threadMachine, state, event);
+      return { from: state, event, to, effects: toEffects(actions) };
+    }),
+  );
+}, 120_000);
+
+describe("thread machine invariants over every reachable transition", () => {
+  it("explores a graph of real size", () => {
+    expect(edges.length).toBeGreaterThan(10_000);
+    expect(new Set(edges.map((edge) => topLevelState(edge.to)))).toEqual(
+      new Set([
+        "active",
+        "promised",
+        "onPlan",
+        "paidClaimed",
+        "disputed",
+        "handedOff",
+        "optedOut",
+        "closed",
+      ]),
+    );
+  });
+
+  it("never reaches the error status", () => {
+    expect(
+      edges.filter((edge) => edge.to.status === "error").map((edge) => edge.event.type),
+    ).toEqual([]);
+  });
+
+  it("sends no reminder outside active/onPlan", () => {
+    const bad = edges.filter(
+      (edge) =>
+        smsEffects(edge.effects).some((sms) => sms.kind === "reminder") &&
+        !["active", "onPlan"].includes(topLevelState(edge.to)),
+    );
+    expect(
+      bad.map(
+        (edge) => `${topLevelState(edge.from)} --${edge.event.type}--> ${topLevelState(edge.to)}`,
+      ),
+    ).toEqual([]);
+  });
+
+  it("after STOP sends at most one confirmation, and nothing but HELP answers until START", () => {
+    for (const edge of edges) {
+      const from = topLevelState(edge.from);
+      const to = topLevelState(edge.to);
+      const texts = smsEffects(edge.effects);
+      if (from !== "optedOut" && to === "optedOut") {
+        expect(texts.length).toBeLessThanOrEqual(1);
+        expect(texts.every((sms) => sms.kind === "compliance")).toBe(true);
+      }
+      if (from === "optedOut") {
+        if (isIntent(edge.event, "START")) {
+          expect(texts.map((sms) => sms.template)).toEqual(["reply.start_confirm"]);
+        } else if (isIntent(edge.event, "HELP")) {
+          expect(texts.map((sms) => sms.template)).toEqual(["reply.help"]);
+        } else {
+          expect(texts, `${edge.event.type} in optedOut`).toEqual([]);
+          expect(to).toBe("optedOut");
+        }
+      }
+    }
+  });
+
+  it("a carrier-confirmed STOP sends no confirmation of its own", () => {
+    const carrier = edges.filter(
+      (edge) =>
+        edge.event.type === "sms.received" &&
+        edge.event.carrierConfirmedOptOut &&
+        topLevelState(edge.from) !== "optedOut",
+    );
+    expect(carrier.length).toBeGreaterThan(0);
+    for (const edge of carrier) {
+      expect(topLevelState(edge.to)).toBe("optedOut");
+      expect(smsEffects(edge.effects)).toEqual([]);
+    }
+  });
+
+  it("answers HELP in every state", () => {
+    const help = edges.filter((edge) => isIntent(edge.event, "HELP"));
+    const statesCovered = new Set(help.map((edge) => topLevelState(edge.from)));
+    expect(statesCovered.size).toBe(8);
+    for (const edge of help) {
+      expect(smsEffects(edge.effects).map((sms) => sms.template)).toEqual(["reply.help"]);
+    }
+  });
+
+  it("sends nothing bot-authored while handed off, except compliance replies", () => {
+    const fromHandedOff = edges.filter((edge) => topLevelState(edge.from) === "handedOff");
+    expect(fromHandedOff.length).toBeGreaterThan(0);
+    for (const edge of fromHandedOff) {
+      for (const sms of smsEffects(edge.effects)) {
+        expect(["compliance", "staff"], `${edge.event.type} sent ${sms.template}`).toContain(
+          sms.kind,
+        );
+      }
+    }
+  });
+
+  it("names only templates that exist in prompts/ in every language", () => {
+    const named = new Set(
+      edges.flatMap((edge) => smsEffects(edge.effects).map((sms) => sms.template)),
+    );
+    expect(named.size).toBeGreaterThan(15);
+    for (const template of named) {
+      for (const language of LANGUAGES) {
+        expect(
+          existsSync(`${PROMPTS_DIR}/sms/${template}.${language}.md`),
+          `${template}.${language}`,
+        ).toBe(true);
+      }
+    }
+  });
+
+  it("restores any reachable snapshot from its persisted JSON and behaves like the live one", () => {
+    const sample = edges.filter((_, index) => index % 97 === 0);
+    for (const edge of sample) {
+      const persisted = JSON.parse(JSON.stringify(threadMachine.getPersistedSnapshot(edge.from)));
+      const restored = restoreThread(persisted, 1, INPUT);
+      const [live, liveActions] = transition(threadMachine, edge.from, edge.event);
+      const [again, restoredActions] = transition(threadMachine, restored, edge.event);
+      expect(again.value).toEqual(live.value);
+      expect(again.context).toEqual(live.context);
+      expect(toEffects(restoredActions)).toEqual(toEffects(liveActions));
+    }
+  });
+});
+
+describe("thread machine paths", () => {
+  it("reaches every state by a shortest path", () => {
+    const paths = getShortestPaths(threadMachine, {
+      events: EVENT_ALPHABET,
+      input: INPUT,
+      serializeState,
+    });
+    const reached = new Set(paths.map((path) => topLevelState(path.state)));
+    expect(reached).toEqual(
+      new Set([
+        "active",
+        "promised",
+        "onPlan",
+        "paidClaimed",
+        "disputed",
+        "handedOff",
+        "optedOut",
+        "closed",
+      ]),
+    );
+  }, 120_000);
+
+  it("on every bounded simple path, an opt-out sends at most one text and silence follows until START", () => {
+    const alphabet = EVENT_ALPHABET.filter(
+      (event) =>
+        ["STOP", "START", "HELP", "OTHER", "PAID"].some((intent) => isIntent(event, intent)) ||
+        (event.type === "check.due" && event.key === "reminder") ||
+        event.type === "staff.took_over" ||
+        event.type === "consent.revoked",
+    );
+    // Bounded: vertices are top-level states only, so every simple path visits each of the
+    // eight states at most once; each step is still replayed on a real snapshot.
+    const paths = getSimplePaths(threadMachine, {
+      events: alphabet,
+      input: INPUT,
+      serializeState: (snapshot) => topLevelState(snapshot),
+    });
+    const intoOptOut = paths.filter(
+      (path) => topLevelState(path.state as ThreadSnapshot) === "optedOut",
+    );
+    expect(paths.length).toBeGreaterThan(10);
+    expect(intoOptOut.length).toBeGreaterThan(1);
+    for (const path of paths) {
+      let afterStop = false;
+      let textsSinceStop = 0;
+      for (const step of path.steps) {
+        // Each step's state is the snapshot *after* its event; replay from the previous one.
+        const index = path.steps.indexOf(step);
+        const before =
+          index === 0
+            ? restoreThread(null, 1, INPUT)
+            : (path.steps[index - 1]?.state as ThreadSnapshot);
+        const [, actions] = transition(threadMachine, before, step.event);
+        const texts = smsEffects(toEffects(actions)).filter((sms) => sms.template !== "reply.help");
+        if (isIntent(step.event, "START") && afterStop) {
+          afterStop = false;
+          continue;
+        }
+        if (afterStop) {
+          textsSinceStop += texts.length;
+          expect(textsSinceStop).toBe(0);
+        }
+        if (
+          (isIntent(step.event, "STOP") || step.event.type === "consent.revoked") &&
+          topLevelState(before) !== "optedOut"
+        ) {
+          expect(texts.length).toBeLessThanOrEqual(1);
+          afterStop = true;
+          textsSinceStop = 0;
+        }
+      }
+    }
+  }, 120_000);
+});
