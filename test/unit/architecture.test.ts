@@ -20,7 +20,7 @@ function sourceFiles(dir: string): string[] {
 const IMPORT =
   /(?:import|export)\s[^'"]*?from\s*["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)/g;
 
-export function importsOf(source: string): string[] {
+function importsOf(source: string): string[] {
   return [...source.matchAll(IMPORT)].map((match) => match[1] ?? match[2] ?? "");
 }
 
@@ -97,7 +97,7 @@ const OWNED_PACKAGES: Record<string, string> = {
 
 const PURE_RINGS = new Set(["src/domain", "machines", "src/understanding"]);
 
-export function violations(file: string, source: string): string[] {
+function violations(file: string, source: string): string[] {
   const ring = ringOf(file);
   const problems: string[] = [];
   for (const specifier of importsOf(source)) {

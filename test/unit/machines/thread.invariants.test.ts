@@ -47,9 +47,10 @@ beforeAll(() => {
     serializeState,
   });
   edges = Object.values(map).flatMap(({ state, transitions }) =>
-    Object.values(transitions).map(({ event }) => {
-      const [to, actions] = transition(threadMachine, state, event);
-      return { from: state, event, to, effects: toEffects(actions) };
+    Object.values(transitions as Record<string, { event: ThreadEvent }>).map(({ event }): Edge => {
+      const from = state as ThreadSnapshot;
+      const [to, actions] = transition(threadMachine, from, event);
+      return { from, event, to, effects: toEffects(actions) };
     }),
   );
 }, 120_000);
