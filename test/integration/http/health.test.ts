@@ -49,7 +49,10 @@ describe("GET /healthz", () => {
     const app = await buildApp({ health: () => databaseHealth(database) }, {});
     const response = await app.inject({ method: "GET", url: "/nope?x=1" });
     expect(response.statusCode).toBe(404);
-    expect(response.json()).toMatchObject({ error: "NOT_FOUND", message: "No route for GET /nope" });
+    expect(response.json()).toMatchObject({
+      error: "NOT_FOUND",
+      message: "No route for GET /nope",
+    });
     await app.close();
   });
 });
