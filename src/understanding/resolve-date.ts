@@ -289,16 +289,16 @@ const RULES: Rule[] = [
     },
   },
   {
-    name: "week",
-    pattern: phraseRules.weeks.pattern,
-    resolve: (match, now) => ({ day: fridayOfWeek(now, vocabulary.weeks[match[0]] ?? 0) }),
-  },
-  {
     name: "weekend",
     pattern: phraseRules.weekends.pattern,
     resolve: (match, now) => ({
       day: Math.max(now.day, mondayOf(now.day) + 7 * (vocabulary.weekends[match[0]] ?? 0) + 5),
     }),
+  },
+  {
+    name: "week",
+    pattern: phraseRules.weeks.pattern,
+    resolve: (match, now) => ({ day: fridayOfWeek(now, vocabulary.weeks[match[0]] ?? 0) }),
   },
   {
     name: "in-n-units",
