@@ -1,19 +1,20 @@
 import { formatDay, type LocalMoment, localMoment } from "./calendar.js";
 import { chronoDates } from "./chrono-fallback.js";
 import { detectLanguage } from "./detect-language.js";
-import { fuzzyOptOutKeyword } from "./fuzzy.js";
 import { countInstallments } from "./installments.js";
 import { type IntentMatcher, masked, matcherFor, phraseMatch } from "./intent-matchers.js";
 import { LEXICONS } from "./lexicon.js";
-import { normalize, segments } from "./normalize.js";
+import { normalize } from "./normalize.js";
+import { optOut } from "./opt-out.js";
 import { bounded, wordAlternation } from "./patterns.js";
 import { type DateMention, findDates, MAYBE_DATE, pickPromiseDate } from "./resolve-date.js";
 import type { ClassifyOptions, Intent, Language, ReplyClassification } from "./types.js";
 
-// Order matters only when a reply matches several intents. STOP is checked apart, first, and
-// beats everything (FCC 24-24: revocation in any reasonable manner). After it, the claims that
-// change what the business must do (wrong person, already paid, disputed) outrank the softer
-// ones, and a concrete plan or promise outranks a request for a copy, a person or help.
+// Order matters only when a reply matches several intents. STOP is decided apart, first, and
+// beats everything (opt-out.ts). After it, the claims that change what the business must do
+// (wrong person, already paid, disputed) outrank the softer ones; an explicit language request
+// comes next, since "send it in Spanish" is not a promise; then a concrete plan or promise
+// outranks a request for a copy, a person or help.
 const PRIORITY: readonly Intent[] = [
   "WRONG_NUMBER",
   "PAID",
@@ -27,13 +28,6 @@ const PRIORITY: readonly Intent[] = [
 ];
 const EXACT_FIRST: readonly Intent[] = ["START", "HELP", "LANGUAGE", "WRONG_NUMBER"];
 
-const stop = matcherFor("STOP");
-const OPT_OUT_WORDS = 4;
-const refusalOfMessages = bounded(
-  `(?:${wordAlternation(LEXICONS.flatMap((lexicon) => lexicon.optOut.cues))})(?: [a-z0-9]+){0,${OPT_OUT_WORDS}} (?:${wordAlternation(LEXICONS.flatMap((lexicon) => lexicon.optOut.channels))})`,
-  "",
-);
-const SHORT_REPLY_TOKENS = 5;
 const fillers = new Set(LEXICONS.flatMap((lexicon) => lexicon.dateOnlyFillers));
 const negations = new Set(LEXICONS.flatMap((lexicon) => lexicon.negations));
 const payWords = bounded(wordAlternation(LEXICONS.flatMap((lexicon) => lexicon.payWords)), "");
@@ -46,55 +40,6 @@ interface Decision {
 
 function tokensOf(text: string): string[] {
   return text.length === 0 ? [] : text.split(" ");
-}
-
-function optOut(raw: string, text: string): Decision | null {
-  if (stop.exact.has(text)) {
-    return { intent: "STOP", confidence: 0.99, evidence: [`STOP exact "${text}"`] };
-  }
-  const visible = masked(text, stop);
-  const phrase = phraseMatch(visible, stop);
-  if (phrase !== null) {
-    return { intent: "STOP", confidence: 0.95, evidence: [`STOP phrase "${phrase}"`] };
-  }
-  const refusal = refusalOfMessages.exec(visible)?.[0];
-  if (refusal !== undefined) {
-    return { intent: "STOP", confidence: 0.9, evidence: [`STOP refusal of messages "${refusal}"`] };
-  }
-  const words = tokensOf(visible).filter((token) => token !== "~");
-  if (words.length <= SHORT_REPLY_TOKENS) {
-    const keyword = words.find((token) => stop.tokens.has(token));
-    if (keyword !== undefined) {
-      return {
-        intent: "STOP",
-        confidence: 0.9,
-        evidence: [`STOP keyword "${keyword}" in short reply`],
-      };
-    }
-  }
-  if (words.length <= 3) {
-    for (const word of words) {
-      const keyword = fuzzyOptOutKeyword(word);
-      if (keyword !== null) {
-        return {
-          intent: "STOP",
-          confidence: 0.8,
-          evidence: [`STOP typo "${word}" of "${keyword}"`],
-        };
-      }
-    }
-  }
-  // A shouted "STOP." as its own sentence inside a longer reply is still an opt-out.
-  if (/[.!?\n,;:¡¿]/.test(raw)) {
-    for (const segment of segments(raw)) {
-      const segmentWords = tokensOf(masked(segment, stop)).filter((token) => token !== "~");
-      const keyword = segmentWords.find((token) => stop.tokens.has(token));
-      if (stop.exact.has(segment) || (segmentWords.length <= 3 && keyword !== undefined)) {
-        return { intent: "STOP", confidence: 0.9, evidence: [`STOP sentence "${segment}"`] };
-      }
-    }
-  }
-  return null;
 }
 
 function matchIntent(text: string, matcher: IntentMatcher): string | null {

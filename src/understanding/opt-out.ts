@@ -1,0 +1,83 @@
+import { fuzzyOptOutKeyword } from "./fuzzy.js";
+import { masked, matcherFor, phraseMatch } from "./intent-matchers.js";
+import { LEXICONS } from "./lexicon.js";
+import { segments } from "./normalize.js";
+import { bounded, wordAlternation } from "./patterns.js";
+
+// Opt-out is decided apart from, and before, every other intent: under FCC 24-24 a revocation
+// in any reasonable wording must be honoured, so this errs towards STOP. The ways a reply
+// counts, from the surest to the loosest, are below; each intent's `ignore` patterns
+// ("stop by", "fin de mes", "alto el precio") are blanked first.
+
+export interface OptOutDecision {
+  intent: "STOP";
+  confidence: number;
+  evidence: string[];
+}
+
+const stop = matcherFor("STOP");
+const OPT_OUT_WORDS = 4;
+const refusalOfMessages = bounded(
+  `(?:${wordAlternation(LEXICONS.flatMap((lexicon) => lexicon.optOut.cues))})(?: [a-z0-9]+){0,${OPT_OUT_WORDS}} (?:${wordAlternation(LEXICONS.flatMap((lexicon) => lexicon.optOut.channels))})`,
+  "",
+);
+const SHORT_REPLY_TOKENS = 5;
+const TYPO_REPLY_TOKENS = 3;
+
+function tokensOf(text: string): string[] {
+  return text.length === 0 ? [] : text.split(" ");
+}
+
+function visibleWords(text: string): string[] {
+  return tokensOf(masked(text, stop)).filter((token) => token !== "~");
+}
+
+/** STOP with its evidence, or null; `text` is the normalised reply, `raw` the original. */
+export function optOut(raw: string, text: string): OptOutDecision | null {
+  if (stop.exact.has(text)) {
+    return { intent: "STOP", confidence: 0.99, evidence: [`STOP exact "${text}"`] };
+  }
+  const visible = masked(text, stop);
+  const phrase = phraseMatch(visible, stop);
+  if (phrase !== null) {
+    return { intent: "STOP", confidence: 0.95, evidence: [`STOP phrase "${phrase}"`] };
+  }
+  const refusal = refusalOfMessages.exec(visible)?.[0];
+  if (refusal !== undefined) {
+    return { intent: "STOP", confidence: 0.9, evidence: [`STOP refusal of messages "${refusal}"`] };
+  }
+  const words = visibleWords(text);
+  if (words.length <= SHORT_REPLY_TOKENS) {
+    const keyword = words.find((token) => stop.tokens.has(token));
+    if (keyword !== undefined) {
+      return {
+        intent: "STOP",
+        confidence: 0.9,
+        evidence: [`STOP keyword "${keyword}" in short reply`],
+      };
+    }
+  }
+  if (words.length <= TYPO_REPLY_TOKENS) {
+    for (const word of words) {
+      const keyword = fuzzyOptOutKeyword(word);
+      if (keyword !== null) {
+        return {
+          intent: "STOP",
+          confidence: 0.8,
+          evidence: [`STOP typo "${word}" of "${keyword}"`],
+        };
+      }
+    }
+  }
+  // A shouted "STOP." as its own sentence inside a longer reply is still an opt-out.
+  if (/[.!?\n,;:¡¿]/.test(raw)) {
+    for (const segment of segments(raw)) {
+      const segmentWords = visibleWords(segment);
+      const keyword = segmentWords.find((token) => stop.tokens.has(token));
+      if (stop.exact.has(segment) || (segmentWords.length <= 3 && keyword !== undefined)) {
+        return { intent: "STOP", confidence: 0.9, evidence: [`STOP sentence "${segment}"`] };
+      }
+    }
+  }
+  return null;
+}
