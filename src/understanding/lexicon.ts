@@ -41,6 +41,8 @@ const dateVocabulary = z.object({
   dayOfMonthPrefixes: z.array(z.string()),
   holidays: z.record(z.string(), z.string()),
   holidayRelations: wordTable,
+  /** Holidays that end a range ("fin de año"): "before" them still means by them. */
+  rangeEndHolidays: z.array(z.string()),
   /** "after"/"antes de" before any date: a day later or earlier. */
   relations: wordTable,
   amountWords: z.array(z.string()),

@@ -75,6 +75,7 @@ const RELATION_BEFORE = new RegExp(
   `(?:^| )(${wordAlternation(Object.keys(vocabulary.relations))}) (?:the |el |la )?$`,
 );
 
+const RANGE_ENDS = new Set(vocabulary.rangeEndHolidays);
 const SHIFTABLE = new Set(["numeric-date", "month-day", "weekday", "weekday-date", "day-of-month"]);
 
 interface Rule {
@@ -210,11 +211,12 @@ const RULES: Rule[] = [
       `(?:(${wordAlternation(Object.keys(vocabulary.holidayRelations))}) )?(?:the )?(${wordAlternation(Object.keys(vocabulary.holidays))})`,
     ),
     resolve: (match, now) => {
-      const relation = match[1] === undefined ? 0 : (vocabulary.holidayRelations[match[1]] ?? 0);
       const id = match[2] === undefined ? undefined : vocabulary.holidays[match[2]];
       if (id === undefined || !isHoliday(id)) {
         return null;
       }
+      const said = match[1] === undefined ? 0 : (vocabulary.holidayRelations[match[1]] ?? 0);
+      const relation = said < 0 && RANGE_ENDS.has(id) ? 0 : said;
       const day = nextHoliday(id, relation, now.day, fieldsOf(now.day).year);
       // A holiday named without "after"/"para" is as often a greeting as a date.
       return day === null

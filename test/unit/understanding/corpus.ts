@@ -85,6 +85,8 @@ const HOLIDAY_NAMES: Record<string, string> = {
   christmas: "Christmas Day",
   new_year: "New Year's Day",
   memorial: "Memorial Day",
+  christmas_eve: "Christmas Eve",
+  new_years_eve: "New Year's Eve",
 };
 
 function holiday(id: string, year: number): Date {
