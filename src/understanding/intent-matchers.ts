@@ -10,6 +10,7 @@ export interface IntentMatcher {
   intent: Intent;
   exact: ReadonlySet<string>;
   tokens: ReadonlySet<string>;
+  anywhere: ReadonlySet<string>;
   phrases: RegExp | null;
   ignore: RegExp | null;
 }
@@ -17,6 +18,7 @@ export interface IntentMatcher {
 function compile(intent: Intent): IntentMatcher {
   const exact = new Set<string>();
   const tokens = new Set<string>();
+  const anywhere = new Set<string>();
   const phrases: string[] = [];
   const ignore: string[] = [];
   for (const lexicon of LEXICONS) {
@@ -30,6 +32,9 @@ function compile(intent: Intent): IntentMatcher {
     for (const entry of rules.tokens) {
       tokens.add(normalize(entry));
     }
+    for (const entry of rules.anywhere) {
+      anywhere.add(normalize(entry));
+    }
     phrases.push(...rules.phrases);
     ignore.push(...rules.ignore);
   }
@@ -37,6 +42,7 @@ function compile(intent: Intent): IntentMatcher {
     intent,
     exact,
     tokens,
+    anywhere,
     phrases: phrases.length === 0 ? null : bounded(phrases.join("|"), ""),
     ignore: ignore.length === 0 ? null : bounded(ignore.join("|"), "g"),
   };

@@ -13,6 +13,11 @@ const intentRules = z.object({
   tokens: z.array(z.string()).default([]),
   /** Regular-expression sources matched anywhere against the normalised text. */
   phrases: z.array(z.string()).default([]),
+  /**
+   * Opt-out words that count at any length (compliance REQ-05 would pause and review such a
+   * reply; with no review intent, the safe reading is STOP).
+   */
+  anywhere: z.array(z.string()).default([]),
   /** Spans removed before this intent is matched: the hard negatives ("stop by", "fin de mes"). */
   ignore: z.array(z.string()).default([]),
 });

@@ -69,6 +69,14 @@ export function optOut(raw: string, text: string): OptOutDecision | null {
       }
     }
   }
+  const anywhere = words.find((token) => stop.anywhere.has(token));
+  if (anywhere !== undefined) {
+    return {
+      intent: "STOP",
+      confidence: 0.7,
+      evidence: [`STOP keyword "${anywhere}" in a longer reply`],
+    };
+  }
   // A shouted "STOP." as its own sentence inside a longer reply is still an opt-out.
   if (/[.!?\n,;:¡¿]/.test(raw)) {
     for (const segment of segments(raw)) {
