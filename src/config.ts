@@ -73,12 +73,102 @@ export const configSchema = z.object({
   INBOUND_MAX_ATTEMPTS: positiveInt
     .default(5)
     .describe("Attempts to process a stored inbound event before it is dead-lettered."),
+  SANDBOX_PORT: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(65535)
+    .default(3001)
+    .describe(
+      "Port of the sandbox (provider emulators, control API, sandbox console) when providers are not configured.",
+    ),
+  SANDBOX_START_AT: z.iso
+    .datetime({ offset: true })
+    .optional()
+    .describe(
+      "Sandbox only: the instant the shared sandbox clock starts at on a fresh data directory (default: the real time).",
+    ),
+  TWILIO_ACCOUNT_SID: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("Twilio account SID (AC…). Unset: sandbox emulator."),
+  TWILIO_AUTH_TOKEN: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("Twilio auth token; also verifies X-Twilio-Signature on webhooks."),
+  TWILIO_MESSAGING_SERVICE_SID: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("Twilio Messaging Service (MG…) to send from; else TWILIO_FROM_NUMBER."),
+  TWILIO_FROM_NUMBER: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("E.164 number to send from when no Messaging Service is set."),
+  STRIPE_SECRET_KEY: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("Stripe secret key (sk_…). Unset: sandbox emulator."),
+  STRIPE_WEBHOOK_SECRET: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("Stripe webhook signing secret (whsec_…)."),
+  SLACK_BOT_TOKEN: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("Slack bot token (xoxb-…). Unset: sandbox emulator."),
+  SLACK_SIGNING_SECRET: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("Slack signing secret for interactivity and events."),
+  SLACK_CHANNEL_ID: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("Slack channel where staff notices are posted."),
+  QUICKBOOKS_CLIENT_ID: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("Intuit app client id. Unset: sandbox emulator."),
+  QUICKBOOKS_CLIENT_SECRET: z.string().min(1).optional().describe("Intuit app client secret."),
+  QUICKBOOKS_WEBHOOK_VERIFIER_TOKEN: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("Intuit webhook verifier token (checks intuit-signature)."),
+  TOKEN_ENCRYPTION_KEY: z
+    .string()
+    .regex(/^[A-Za-z0-9+/]{43}=$/, "must be 32 bytes, base64 encoded")
+    .optional()
+    .describe(
+      "AES-256-GCM key (32 bytes, base64) for provider tokens at rest. Required with real QuickBooks; the sandbox generates a development key.",
+    ),
   SHUTDOWN_GRACE_MS: positiveInt
     .default(10_000)
     .describe("How long a graceful shutdown waits for in-flight requests and worker passes."),
 });
 
 export type Config = Readonly<z.infer<typeof configSchema>>;
+
+export type ProviderName = "quickbooks" | "stripe" | "twilio" | "slack";
+
+/** Which providers are real (credentials present); the others run as sandbox emulators. */
+export function realProviders(config: Config): Record<ProviderName, boolean> {
+  return {
+    quickbooks: Boolean(config.QUICKBOOKS_CLIENT_ID && config.QUICKBOOKS_CLIENT_SECRET),
+    stripe: Boolean(config.STRIPE_SECRET_KEY),
+    twilio: Boolean(config.TWILIO_ACCOUNT_SID && config.TWILIO_AUTH_TOKEN),
+    slack: Boolean(config.SLACK_BOT_TOKEN),
+  };
+}
 
 export type Environment = Record<string, string | undefined>;
 

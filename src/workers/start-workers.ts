@@ -15,26 +15,42 @@ export interface WorkerDeps {
  * One scheduler pass: inbound events that were stored but not processed (a crash between
  * storing and processing, or a retry after a failure), then due timers.
  */
-export async function schedulerPass(deps: WorkerDeps): Promise<boolean> {
+export async function schedulerPass(deps: WorkerDeps): Promise<{ handled: number; full: boolean }> {
   const { inbound, batchSize } = deps;
   const pending = await inbound.store.pendingInboundIds(inbound.clock.now(), batchSize);
   for (const id of pending) {
     await processInboundEvent(inbound, id);
   }
   const timers = await fireDueTimers(inbound, batchSize);
-  return pending.length === batchSize || timers.fired + timers.failed === batchSize;
+  return {
+    handled: pending.length + timers.fired + timers.failed,
+    full: pending.length === batchSize || timers.fired + timers.failed === batchSize,
+  };
 }
 
-export async function dispatcherPass(deps: WorkerDeps): Promise<boolean> {
+export async function dispatcherPass(
+  deps: WorkerDeps,
+): Promise<{ handled: number; full: boolean }> {
   const result = await dispatchOutbox(deps.dispatch, deps.batchSize);
-  return result.sent + result.retried + result.failed === deps.batchSize;
+  const handled = result.sent + result.retried + result.failed + result.reconciled;
+  return { handled, full: result.sent + result.retried + result.failed === deps.batchSize };
 }
 
 export function startWorkers(deps: WorkerDeps): WorkerLoop {
   const logger = deps.inbound.logger;
   const loops = [
-    startWorkerLoop("scheduler", deps.schedulerIntervalMs, () => schedulerPass(deps), logger),
-    startWorkerLoop("dispatcher", deps.dispatcherIntervalMs, () => dispatcherPass(deps), logger),
+    startWorkerLoop(
+      "scheduler",
+      deps.schedulerIntervalMs,
+      async () => (await schedulerPass(deps)).full,
+      logger,
+    ),
+    startWorkerLoop(
+      "dispatcher",
+      deps.dispatcherIntervalMs,
+      async () => (await dispatcherPass(deps)).full,
+      logger,
+    ),
   ];
   return {
     async stop() {
