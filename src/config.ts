@@ -151,6 +151,9 @@ export const configSchema = z.object({
     .describe(
       "AES-256-GCM key (32 bytes, base64) for provider tokens at rest. Required with real QuickBooks; the sandbox generates a development key.",
     ),
+  CI: booleanFromString
+    .default(false)
+    .describe("Set by CI: tests that would be skipped on a bare machine (browser tests) must run."),
   SHUTDOWN_GRACE_MS: positiveInt
     .default(10_000)
     .describe("How long a graceful shutdown waits for in-flight requests and worker passes."),

@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance } from "fastify";
+import Fastify, { type FastifyInstance, type FastifyPluginAsync } from "fastify";
 import type { Logger } from "pino";
 import { errorHandler } from "./error-handler.js";
 import { type HealthCheck, healthRoutes } from "./routes/health.js";
@@ -7,6 +7,8 @@ import { type HealthCheck, healthRoutes } from "./routes/health.js";
 
 export interface HttpDeps {
   health: HealthCheck;
+  /** Further route plugins built by the composition root (provider webhooks, pages). */
+  routes?: FastifyPluginAsync[];
 }
 
 export interface HttpOptions {
@@ -27,5 +29,8 @@ export async function buildApp(deps: HttpDeps, options: HttpOptions): Promise<Fa
     }),
   );
   await app.register(healthRoutes(deps.health));
+  for (const routes of deps.routes ?? []) {
+    await app.register(routes);
+  }
   return app;
 }
