@@ -4,7 +4,7 @@ import { detectLanguage } from "./detect-language.js";
 import { countInstallments } from "./installments.js";
 import { type IntentMatcher, masked, matcherFor, phraseMatch } from "./intent-matchers.js";
 import { LEXICONS } from "./lexicon.js";
-import { normalize } from "./normalize.js";
+import { normalize, withoutCourtesy } from "./normalize.js";
 import { optOut } from "./opt-out.js";
 import { bounded, wordAlternation } from "./patterns.js";
 import { type DateMention, findDates, MAYBE_DATE, pickPromiseDate } from "./resolve-date.js";
@@ -80,8 +80,12 @@ function refuses(text: string, chosen: DateMention, mentions: readonly DateMenti
 }
 
 function decide(text: string, words: readonly string[], now: LocalMoment): Decision {
+  const bare = withoutCourtesy(text);
   for (const intent of [...EXACT_FIRST, ...PRIORITY]) {
-    if (matcherFor(intent).exact.has(text)) {
+    const exact = matcherFor(intent).exact;
+    // YES/SI only re-subscribe when said alone; "sí, gracias" is an acknowledgement.
+    const lenient = intent !== "START" && bare.length > 0;
+    if (exact.has(text) || (lenient && exact.has(bare))) {
       return { intent, confidence: 0.97, evidence: [`${intent} exact "${text}"`] };
     }
   }

@@ -54,3 +54,16 @@ export function segments(text: string): string[] {
     .map(normalize)
     .filter((part) => part.length > 0);
 }
+
+// "baja por favor", "halt please": a whole-message keyword is still one with courtesy around it.
+const courtesy = new RegExp(
+  `(?<![a-z0-9])(?:${[...symbols.courtesyWords]
+    .sort((a, b) => b.length - a.length)
+    .join("|")})(?![a-z0-9])`,
+  "g",
+);
+
+/** The normalised text without courtesy words ("please", "por favor", "gracias"). */
+export function withoutCourtesy(text: string): string {
+  return text.replace(courtesy, " ").replace(SPACES, " ").trim();
+}

@@ -1,7 +1,7 @@
 import { fuzzyOptOutKeyword } from "./fuzzy.js";
 import { masked, matcherFor, phraseMatch } from "./intent-matchers.js";
 import { LEXICONS } from "./lexicon.js";
-import { segments } from "./normalize.js";
+import { segments, withoutCourtesy } from "./normalize.js";
 import { bounded, wordAlternation } from "./patterns.js";
 
 // Opt-out is decided apart from, and before, every other intent: under FCC 24-24 a revocation
@@ -34,7 +34,8 @@ function visibleWords(text: string): string[] {
 
 /** STOP with its evidence, or null; `text` is the normalised reply, `raw` the original. */
 export function optOut(raw: string, text: string): OptOutDecision | null {
-  if (stop.exact.has(text)) {
+  const bare = withoutCourtesy(text);
+  if (stop.exact.has(text) || (bare.length > 0 && stop.exact.has(bare))) {
     return { intent: "STOP", confidence: 0.99, evidence: [`STOP exact "${text}"`] };
   }
   const visible = masked(text, stop);
