@@ -26,17 +26,46 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
       month: "numeric",
       day: "numeric",
       hour: "numeric",
+      minute: "numeric",
     });
     formatters.set(timeZone, formatter);
   }
   return formatter;
 }
 
+// Reading a zone's wall clock through Intl costs microseconds, so the zone's UTC offset is kept
+// per quarter hour (offsets only ever change on such boundaries) and reused for every reply
+// arriving within it.
+const QUARTER_HOUR_MS = 900_000;
+const MAX_CACHED_OFFSETS = 4_096;
+const offsets = new Map<string, number>();
+
 export function localMoment(instant: Date, timeZone: string): LocalMoment {
+  const time = instant.getTime();
+  const key = `${timeZone}|${Math.floor(time / QUARTER_HOUR_MS)}`;
+  let offset = offsets.get(key);
+  if (offset === undefined) {
+    const wall = wallClock(instant, timeZone);
+    offset = wall - Math.floor(time / 60_000) * 60_000;
+    if (offsets.size >= MAX_CACHED_OFFSETS) {
+      offsets.clear();
+    }
+    offsets.set(key, offset);
+  }
+  const local = new Date(time + offset);
+  return {
+    day: Math.floor((time + offset) / MS_PER_DAY),
+    hour: local.getUTCHours(),
+  };
+}
+
+/** The wall-clock time in `timeZone`, to the minute, as if it were a UTC timestamp. */
+function wallClock(instant: Date, timeZone: string): number {
   let year = 0;
   let month = 0;
   let day = 0;
   let hour = 0;
+  let minute = 0;
   for (const part of formatterFor(timeZone).formatToParts(instant)) {
     if (part.type === "year") {
       year = Number(part.value);
@@ -46,9 +75,11 @@ export function localMoment(instant: Date, timeZone: string): LocalMoment {
       day = Number(part.value);
     } else if (part.type === "hour") {
       hour = Number(part.value) % 24;
+    } else if (part.type === "minute") {
+      minute = Number(part.value);
     }
   }
-  return { day: dayNumber(year, month, day), hour };
+  return Date.UTC(year, month - 1, day, hour, minute);
 }
 
 export function dayNumber(year: number, month: number, day: number): number {

@@ -79,7 +79,7 @@ function refuses(text: string, chosen: DateMention, mentions: readonly DateMenti
   return false;
 }
 
-function decide(text: string, words: readonly string[], now: LocalMoment): Decision {
+function decide(text: string, words: readonly string[], dates: () => DateMention[]): Decision {
   const bare = withoutCourtesy(text);
   for (const intent of [...EXACT_FIRST, ...PRIORITY]) {
     const exact = matcherFor(intent).exact;
@@ -113,7 +113,7 @@ function decide(text: string, words: readonly string[], now: LocalMoment): Decis
   }
   // A reply that is only a date answers the reminder's question ("el viernes", "next week ok");
   // a date inside other talk ("have a nice weekend", "merry christmas") does not.
-  const mentions = findDates(text, now).filter((mention) => mention.rule !== "holiday-name");
+  const mentions = dates().filter((mention) => mention.rule !== "holiday-name");
   const mention = pickPromiseDate(mentions);
   const refusing = mention !== null && refuses(text, mention, mentions);
   if (mention !== null && !refusing && otherWords(text, mentions) <= 1) {
@@ -131,8 +131,9 @@ function promiseDate(
   text: string,
   now: LocalMoment,
   language: Language,
+  dates: () => DateMention[],
 ): DateMention | null {
-  const own = pickPromiseDate(findDates(text, now));
+  const own = pickPromiseDate(dates());
   if (own !== null || !MAYBE_DATE.test(text)) {
     return own;
   }
@@ -150,12 +151,17 @@ export function classifyReply(text: string, options: ClassifyOptions): ReplyClas
   const words = tokensOf(normalized);
   const language = detectLanguage(raw, words, options.language);
 
-  const decision = optOut(raw, normalized) ?? decide(normalized, words, now);
+  let mentions: DateMention[] | undefined;
+  const dates = () => {
+    mentions ??= findDates(normalized, now);
+    return mentions;
+  };
+  const decision = optOut(raw, normalized) ?? decide(normalized, words, dates);
   const evidence = [...decision.evidence, `language ${language}`];
 
   let date: string | null = null;
   if (decision.intent === "PROMISE") {
-    const mention = promiseDate(raw, normalized, now, language);
+    const mention = promiseDate(raw, normalized, now, language, dates);
     if (mention !== null) {
       date = formatDay(mention.day);
       evidence.push(`date ${mention.rule} "${mention.text}" -> ${date}`);

@@ -103,4 +103,25 @@ describe("classifyReply rules that matter most", () => {
     expect(classifyReply("ok", { ...options, language: "es" }).language).toBe("es");
     expect(classifyReply("I'll pay Friday", { ...options, language: "es" }).language).toBe("en");
   });
+
+  it.each([
+    ["2026-11-19T05:59:00Z", "America/Chicago", "2026-11-19"],
+    ["2026-11-19T06:00:00Z", "America/Chicago", "2026-11-20"],
+    ["2026-11-01T05:59:00Z", "America/New_York", "2026-11-02"],
+    ["2026-11-01T06:00:00Z", "America/New_York", "2026-11-02"],
+    ["2026-11-01T06:59:00Z", "America/New_York", "2026-11-02"],
+    ["2026-03-08T06:59:00Z", "America/New_York", "2026-03-09"],
+    ["2026-03-08T07:00:00Z", "America/New_York", "2026-03-09"],
+    ["2027-01-01T07:59:00Z", "America/Los_Angeles", "2027-01-01"],
+    ["2027-01-01T08:00:00Z", "America/Los_Angeles", "2027-01-02"],
+    ["2026-11-19T09:59:00Z", "Pacific/Honolulu", "2026-11-19"],
+    ["2026-11-19T10:00:00Z", "Pacific/Honolulu", "2026-11-20"],
+  ])(
+    "reads 'tomorrow' at %s in %s as %s, minute by minute across midnight and DST",
+    (now, timeZone, expected) => {
+      expect(classifyReply("tomorrow", { now: new Date(now), timeZone }).promiseDate).toBe(
+        expected,
+      );
+    },
+  );
 });
