@@ -1,0 +1,81 @@
+import { AppError } from "../../domain/errors.js";
+
+// Twilio failures as our one error type. Two sources: the API refusing a request (an HTTP
+// error the SDK throws), and a message failing later (an ErrorCode on a status callback or
+// on the fetched message). `retryable` follows compliance.md §4.
+
+interface TwilioHttpFailure {
+  status: number;
+  code: number | undefined;
+  moreInfo: string | undefined;
+}
+
+function httpFailureOf(error: unknown): TwilioHttpFailure | null {
+  // RestException (legacy bodies) and TwilioServiceException (RFC 9457) both carry a numeric
+  // HTTP status; network errors from axios do not.
+  if (typeof error !== "object" || error === null || !("status" in error)) {
+    return null;
+  }
+  const { status } = error as { status: unknown };
+  if (typeof status !== "number") {
+    return null;
+  }
+  const code = (error as { code?: unknown }).code;
+  const moreInfo = (error as { moreInfo?: unknown }).moreInfo;
+  return {
+    status,
+    code: typeof code === "number" ? code : undefined,
+    moreInfo: typeof moreInfo === "string" ? moreInfo : undefined,
+  };
+}
+
+/** Any error from a Twilio SDK call, as an AppError (context.providerCode = Twilio's code). */
+export function twilioErrorToAppError(error: unknown, operation: string): AppError {
+  const failure = httpFailureOf(error);
+  if (failure === null) {
+    const reason = error instanceof Error ? error.message : String(error);
+    return new AppError("PROVIDER_UNAVAILABLE", `Twilio ${operation} failed: ${reason}`, {
+      retryable: true,
+      cause: error,
+      context: { provider: "twilio", operation },
+    });
+  }
+  const retryable = failure.status === 429 || failure.status >= 500;
+  // Twilio's messages quote the phone number ("Invalid 'To' Phone Number: +1…"); our message
+  // names only the code so logs never carry a customer's number.
+  return new AppError(
+    retryable ? "PROVIDER_UNAVAILABLE" : "PROVIDER_REJECTED",
+    `Twilio ${operation} failed with HTTP ${failure.status}${failure.code ? ` (code ${failure.code})` : ""}`,
+    {
+      retryable,
+      cause: error,
+      context: {
+        provider: "twilio",
+        operation,
+        httpStatus: failure.status,
+        providerCode: failure.code ?? null,
+        moreInfo: failure.moreInfo ?? null,
+      },
+    },
+  );
+}
+
+/** Delivery error codes that may succeed on a later attempt (compliance.md §4). */
+const RETRYABLE_DELIVERY_CODES = new Set([30001, 30003, 30008, 30022, 30036, 21611]);
+
+/**
+ * A message that ended `failed`/`undelivered` with this ErrorCode, as an AppError: 30003
+ * (unreachable), 30022 (throughput) and friends are worth another try later; 21610 (opted out),
+ * 30006 (landline), 30007 (filtered), 30005 (unknown number) are not.
+ */
+export function twilioDeliveryError(code: number, messageSid?: string): AppError {
+  const retryable = RETRYABLE_DELIVERY_CODES.has(code);
+  return new AppError(
+    retryable ? "PROVIDER_UNAVAILABLE" : "PROVIDER_REJECTED",
+    `Twilio could not deliver the message (code ${code})`,
+    {
+      retryable,
+      context: { provider: "twilio", providerCode: code, messageSid: messageSid ?? null },
+    },
+  );
+}
