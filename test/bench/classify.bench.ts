@@ -5,7 +5,8 @@ import type { BenchReport } from "./run.js";
 // Reply classification on one core (this process, one thread) over the labeled corpus:
 // throughput in a tight loop, then per-call latency percentiles.
 
-const THROUGHPUT_MS = 3_000;
+const THROUGHPUT_ROUNDS = 5;
+const ROUND_MS = 1_000;
 const LATENCY_SAMPLES = 100_000;
 
 function percentile(sorted: Float64Array, fraction: number): number {
@@ -24,16 +25,23 @@ export default async function classifyBench(): Promise<BenchReport> {
     }
   }
 
-  let calls = 0;
-  const started = performance.now();
-  let elapsed = 0;
-  while (elapsed < THROUGHPUT_MS) {
-    for (const input of inputs) {
-      sink += classifyReply(input.text, input.options).confidence;
+  // Several one-second rounds: the best is the single core's capacity, the median shows how
+  // much other load on the machine took from it during this run.
+  const rates: number[] = [];
+  for (let round = 0; round < THROUGHPUT_ROUNDS; round += 1) {
+    let calls = 0;
+    const started = performance.now();
+    let elapsed = 0;
+    while (elapsed < ROUND_MS) {
+      for (const input of inputs) {
+        sink += classifyReply(input.text, input.options).confidence;
+      }
+      calls += inputs.length;
+      elapsed = performance.now() - started;
     }
-    calls += inputs.length;
-    elapsed = performance.now() - started;
+    rates.push((calls / elapsed) * 1_000);
   }
+  rates.sort((a, b) => a - b);
 
   const latencies = new Float64Array(LATENCY_SAMPLES);
   for (let index = 0; index < LATENCY_SAMPLES; index += 1) {
@@ -51,11 +59,12 @@ export default async function classifyBench(): Promise<BenchReport> {
     name: "understanding: classifyReply (one core, labeled corpus)",
     figures: {
       "corpus replies": inputs.length,
-      "classifications/second": Math.round((calls / elapsed) * 1_000),
+      "classifications/s, best round": Math.round(rates.at(-1) ?? 0),
+      "classifications/s, median round": Math.round(rates[Math.floor(rates.length / 2)] ?? 0),
       "p50 latency (µs)": Number(percentile(latencies, 0.5).toFixed(1)),
       "p99 latency (µs)": Number(percentile(latencies, 0.99).toFixed(1)),
       "max latency (µs)": Number(percentile(latencies, 1).toFixed(1)),
-      "target (classifications/second)": 20_000,
+      "target classifications/s": 20_000,
       checksum: Math.round(sink) % 1_000,
     },
   };
