@@ -265,4 +265,29 @@ describe("Slack emulator against slack_web_openapi_v2.json", () => {
     expect(validate(body, schema)).toEqual([]);
     expect(body.error).toBe("ratelimited");
   });
+
+  it("conversations.replies: the envelope, and thread_not_found from the documented list", async () => {
+    const posted = await call("chat.postMessage", { channel: SLACK.channelId, text: "parent" });
+    await call("chat.postMessage", {
+      channel: SLACK.channelId,
+      text: "child",
+      thread_ts: String(posted.body.ts),
+    });
+    const thread = await call("conversations.replies", {
+      channel: SLACK.channelId,
+      ts: String(posted.body.ts),
+    });
+    // The spec describes each message with a tuple schema the validator does not apply;
+    // the envelope and the thread fields are checked.
+    expect(validate(thread.body, responseSchema("conversations.replies", "200"))).toEqual([]);
+    const [parent, child] = thread.body.messages as Array<Record<string, unknown>>;
+    expect(parent).toMatchObject({ ts: posted.body.ts, thread_ts: posted.body.ts, reply_count: 1 });
+    expect(child).toMatchObject({ text: "child", thread_ts: posted.body.ts });
+    const missing = await call("conversations.replies", {
+      channel: SLACK.channelId,
+      ts: "1700000000.000001",
+    });
+    expect(missing.body).toEqual({ ok: false, error: "thread_not_found" });
+    expect(validate(missing.body, responseSchema("conversations.replies", "default"))).toEqual([]);
+  });
 });

@@ -91,6 +91,18 @@ describe("Slack emulator → app webhooks", () => {
     expect(slack.emulator.message(ref)?.text).toBe("Taken over by ana");
   });
 
+  it("idle() waits for deliveries started but not awaited", async () => {
+    const { ref } = await notifier.notify(notice);
+    const count = receiver.received.length;
+    const pending = [
+      slack.emulator.clickButton(ref, "take_over", "ana"),
+      slack.emulator.replyInThread(ref, "on it", "ana"),
+    ];
+    await slack.emulator.idle();
+    expect(receiver.received.length).toBe(count + 2);
+    expect((await Promise.all(pending)).map((delivery) => delivery.status)).toEqual([200, 200]);
+  });
+
   it("a redelivered click keeps its external id", async () => {
     const { ref } = await notifier.notify(notice);
     const first = await slack.emulator.clickButton(ref, "mark_resolved", "U0STAFF002");

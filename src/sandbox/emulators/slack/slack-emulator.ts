@@ -70,6 +70,7 @@ interface ResponseUrl {
 const EVENT_RETRIES = 3;
 const RESPONSE_URL_MAX_USES = 5;
 const RESPONSE_URL_TTL_MS = 30 * 60 * 1000;
+const DELIVERY_TIMEOUT_MS = 10_000;
 
 type Handler = (args: Record<string, unknown>) => Record<string, unknown>;
 
@@ -461,8 +462,27 @@ export class SlackEmulator implements Emulator {
     if (!ts) {
       throw new SlackApiError("thread_not_found");
     }
+    const [parent, ...replies] = this.workspace.thread(ts);
+    if (!parent) {
+      throw new SlackApiError("thread_not_found");
+    }
+    // The parent carries the thread's summary; replies name their parent's author.
+    const summary =
+      replies.length === 0
+        ? {}
+        : {
+            thread_ts: parent.ts,
+            reply_count: replies.length,
+            reply_users_count: new Set(replies.map((reply) => reply.user)).size,
+            latest_reply: replies.at(-1)?.ts,
+            reply_users: [...new Set(replies.map((reply) => reply.user))],
+            subscribed: false,
+          };
     return {
-      messages: this.workspace.thread(ts).map((message) => this.wireMessage(message)),
+      messages: [
+        { ...this.wireMessage(parent), ...summary },
+        ...replies.map((reply) => ({ ...this.wireMessage(reply), parent_user_id: parent.user })),
+      ],
       has_more: false,
     };
   }
@@ -622,6 +642,9 @@ export class SlackEmulator implements Emulator {
           headers,
           body: delivery.body,
           redirect: "manual",
+          // Slack gives up after 3 s; the sandbox is more patient (a busy test machine is not
+          // a slow app) but never waits forever, so idle() always resolves.
+          signal: AbortSignal.timeout(DELIVERY_TIMEOUT_MS),
         });
         delivery.status = response.status;
         delivery.responseBody = await response.text();
@@ -632,7 +655,10 @@ export class SlackEmulator implements Emulator {
       } catch (error) {
         delivery.status = null;
         delivery.responseBody = "";
-        reason = "connection_failed";
+        reason =
+          error instanceof Error && error.name === "TimeoutError"
+            ? "http_timeout"
+            : "connection_failed";
         this.options.logger.warn(
           { provider: "slack", kind: delivery.kind, err: String(error) },
           "slack emulator could not reach the app",
