@@ -24,7 +24,12 @@ import { bounded, wordAlternation } from "./patterns.js";
 //   Saturday or Sunday "this week" is the week about to start;
 // - a day of the month, a numeric date or a month name is the next such date on or after today;
 //   for "5/12" the reading (M/D or D/M) that comes sooner wins, since promises are near;
-// - a part of the day ("en la mañana") is today unless that part is already over.
+// - a part of the day ("en la mañana") is today unless that part is already over;
+// - "after"/"antes de" move a day by one ("after the 15th" is the 16th), except the end of a
+//   range ("before the end of the month" is still the month's end);
+// - a month and day a few weeks back is that past date (a payment already made), not one
+//   almost a year ahead;
+// - of several mentions, the last firm future one is the promise ("not Friday, Monday").
 
 export interface DateMention {
   /** Day number (see calendar.ts). */
@@ -38,18 +43,14 @@ export interface DateMention {
   past: boolean;
 }
 
-type Merged = {
-  [K in keyof DateVocabulary]: DateVocabulary[K];
-};
-
-function merge(): Merged {
+function merge(): DateVocabulary {
   const [first, ...rest] = LEXICONS.map((lexicon) => lexicon.dates);
   if (first === undefined) {
     throw new Error("No lexicons loaded");
   }
-  const merged: Merged = structuredClone(first);
+  const merged: DateVocabulary = structuredClone(first);
   for (const vocabulary of rest) {
-    for (const key of Object.keys(merged) as (keyof Merged)[]) {
+    for (const key of Object.keys(merged) as (keyof DateVocabulary)[]) {
       const target = merged[key];
       const source = vocabulary[key];
       if (Array.isArray(target) && Array.isArray(source)) {
@@ -88,8 +89,8 @@ interface Rule {
   ) => { day: number; past?: boolean; rule?: string } | null;
 }
 
-function table(name: string, words: Record<string, number>, weak = false) {
-  return { name, pattern: bounded(wordAlternation(Object.keys(words))), weak, words };
+function phrasePattern(words: Record<string, number>): RegExp {
+  return bounded(wordAlternation(Object.keys(words)));
 }
 
 function dayOfMonthValue(match: string | undefined, digits: string | undefined): number | null {
@@ -161,15 +162,6 @@ function fridayOfWeek(now: LocalMoment, weeks: number): number {
   return friday < now.day ? friday + 7 : friday;
 }
 
-const phraseRules = {
-  relativeDays: table("relative-day", vocabulary.relativeDays),
-  weeks: table("week", vocabulary.weeks),
-  weekends: table("weekend", vocabulary.weekends),
-  monthEnds: table("month-end", vocabulary.monthEnds),
-  monthStarts: table("month-start", vocabulary.monthStarts),
-  partsOfDay: table("part-of-day", vocabulary.partsOfDay, true),
-};
-
 const RULES: Rule[] = [
   {
     name: "numeric-date",
@@ -227,24 +219,24 @@ const RULES: Rule[] = [
   {
     name: "part-of-day",
     weak: true,
-    pattern: phraseRules.partsOfDay.pattern,
+    pattern: phrasePattern(vocabulary.partsOfDay),
     resolve: (match, now) => ({
       day: now.hour < (vocabulary.partsOfDay[match[0]] ?? 24) ? now.day : now.day + 1,
     }),
   },
   {
     name: "relative-day",
-    pattern: phraseRules.relativeDays.pattern,
+    pattern: phrasePattern(vocabulary.relativeDays),
     resolve: (match, now) => ({ day: now.day + (vocabulary.relativeDays[match[0]] ?? 0) }),
   },
   {
     name: "month-end",
-    pattern: phraseRules.monthEnds.pattern,
+    pattern: phrasePattern(vocabulary.monthEnds),
     resolve: (match, now) => ({ day: endOfMonth(now.day, vocabulary.monthEnds[match[0]] ?? 0) }),
   },
   {
     name: "month-start",
-    pattern: phraseRules.monthStarts.pattern,
+    pattern: phrasePattern(vocabulary.monthStarts),
     resolve: (match, now) => ({
       day: startOfMonth(now.day, vocabulary.monthStarts[match[0]] ?? 1),
     }),
@@ -292,14 +284,14 @@ const RULES: Rule[] = [
   },
   {
     name: "weekend",
-    pattern: phraseRules.weekends.pattern,
+    pattern: phrasePattern(vocabulary.weekends),
     resolve: (match, now) => ({
       day: Math.max(now.day, mondayOf(now.day) + 7 * (vocabulary.weekends[match[0]] ?? 0) + 5),
     }),
   },
   {
     name: "week",
-    pattern: phraseRules.weeks.pattern,
+    pattern: phrasePattern(vocabulary.weeks),
     resolve: (match, now) => ({ day: fridayOfWeek(now, vocabulary.weeks[match[0]] ?? 0) }),
   },
   {
