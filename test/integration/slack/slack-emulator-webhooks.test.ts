@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SlackEscalation } from "../../../src/adapters/slack/escalation-blocks.js";
 import { SlackStaffNotifier } from "../../../src/adapters/slack/slack-staff-notifier.js";
+import { SlackEmulator } from "../../../src/sandbox/emulators/slack/slack-emulator.js";
 import {
   fixedClock,
   type Received,
@@ -158,6 +159,20 @@ describe("Slack emulator → app webhooks", () => {
       code: "NOT_FOUND",
     });
     expect(receiver.received).toHaveLength(count);
+  });
+
+  it("refuses ids Slack would never issue and non-loopback app URLs", () => {
+    const options = {
+      clock,
+      logger: slack.logger,
+      appBaseUrl: receiver.baseUrl,
+      selfBaseUrl: () => slack.baseUrl,
+    };
+    expect(() => new SlackEmulator(options, { ...SLACK, teamId: "T1" })).toThrow(/team ids/);
+    expect(() => new SlackEmulator(options, { ...SLACK, channelId: "#ar" })).toThrow(/channel/);
+    expect(
+      () => new SlackEmulator({ ...options, appBaseUrl: "https://duetext.example" }, { ...SLACK }),
+    ).toThrow(/loopback/);
   });
 
   it("an app with another signing secret rejects the emulator's deliveries", async () => {

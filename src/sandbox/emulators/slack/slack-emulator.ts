@@ -91,6 +91,17 @@ export class SlackEmulator implements Emulator {
     settings: SlackEmulatorSettings,
   ) {
     assertLoopback(options.appBaseUrl);
+    // Slack's id formats (the spec's defs_team / defs_channel): ids Slack would never issue
+    // would make the emulator's answers fail the contract tests, so refuse them up front.
+    if (!/^T[A-Z0-9]{8,}$/.test(settings.teamId)) {
+      throw new Error(`Slack team ids look like T0DUETEXT1, not "${settings.teamId}"`);
+    }
+    if (!/^[CG][A-Z0-9]{8,}$/.test(settings.channelId)) {
+      throw new Error(`Slack channel ids look like C0COLLECT01, not "${settings.channelId}"`);
+    }
+    if (!settings.botToken || !settings.signingSecret) {
+      throw new Error("The Slack emulator needs a bot token and a signing secret");
+    }
     this.settings = {
       channelName: "ar-collections",
       teamName: "Duetext Sandbox",
