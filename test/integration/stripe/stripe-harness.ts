@@ -26,7 +26,11 @@ export type Received = Omit<NewInboundEvent, "receivedAt">;
 
 export async function startStripe(
   secrets: Partial<StripeEmulatorSecrets> = {},
-  options: { failReceive?: () => boolean } = {},
+  options: {
+    failReceive?: () => boolean;
+    /** Deliver webhooks here instead of to the stand-in app (a raw recorder, say). */
+    appBaseUrl?: string;
+  } = {},
 ) {
   const clock = new FakeClock(START);
   const logger = new MemoryLogger();
@@ -51,7 +55,9 @@ export async function startStripe(
   );
   await app.listen({ host: "127.0.0.1", port: 0 });
   const address = app.server.address();
-  const appBaseUrl = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`;
+  const appBaseUrl =
+    options.appBaseUrl ??
+    `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`;
 
   const started = await startEmulator(
     (selfBaseUrl) =>
