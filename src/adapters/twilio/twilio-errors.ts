@@ -6,6 +6,7 @@ import { AppError } from "../../domain/errors.js";
 
 interface TwilioHttpFailure {
   status: number;
+  message: string | undefined;
   code: number | undefined;
   moreInfo: string | undefined;
 }
@@ -22,37 +23,48 @@ function httpFailureOf(error: unknown): TwilioHttpFailure | null {
   }
   const code = (error as { code?: unknown }).code;
   const moreInfo = (error as { moreInfo?: unknown }).moreInfo;
+  const message = (error as { message?: unknown }).message;
   return {
     status,
+    message: typeof message === "string" ? message : undefined,
     code: typeof code === "number" ? code : undefined,
     moreInfo: typeof moreInfo === "string" ? moreInfo : undefined,
   };
 }
 
+/** Twilio quotes numbers in its messages ("Invalid 'To' Phone Number: +1…"). */
+function maskNumbers(text: string): string {
+  return text.replace(/\+?\d[\d\s().-]{5,}\d/g, "[number]");
+}
+
 /** Any error from a Twilio SDK call, as an AppError (context.providerCode = Twilio's code). */
 export function twilioErrorToAppError(error: unknown, operation: string): AppError {
   const failure = httpFailureOf(error);
+  // No `cause`: axios errors carry the request (To, Body) and Twilio's messages quote the
+  // phone number; a logged cause would leak both past the logger's redaction paths.
   if (failure === null) {
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = maskNumbers(error instanceof Error ? error.message : String(error));
+    const networkCode = (error as { code?: unknown } | null)?.code;
     return new AppError("PROVIDER_UNAVAILABLE", `Twilio ${operation} failed: ${reason}`, {
       retryable: true,
-      cause: error,
-      context: { provider: "twilio", operation },
+      context: {
+        provider: "twilio",
+        operation,
+        networkCode: typeof networkCode === "string" ? networkCode : null,
+      },
     });
   }
   const retryable = failure.status === 429 || failure.status >= 500;
-  // Twilio's messages quote the phone number ("Invalid 'To' Phone Number: +1…"); our message
-  // names only the code so logs never carry a customer's number.
   return new AppError(
     retryable ? "PROVIDER_UNAVAILABLE" : "PROVIDER_REJECTED",
     `Twilio ${operation} failed with HTTP ${failure.status}${failure.code ? ` (code ${failure.code})` : ""}`,
     {
       retryable,
-      cause: error,
       context: {
         provider: "twilio",
         operation,
         httpStatus: failure.status,
+        providerMessage: failure.message === undefined ? null : maskNumbers(failure.message),
         providerCode: failure.code ?? null,
         moreInfo: failure.moreInfo ?? null,
       },

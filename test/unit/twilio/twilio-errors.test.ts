@@ -15,7 +15,7 @@ function restException(status: number, code: number, message: string) {
 describe("twilioErrorToAppError", () => {
   it("makes 4xx validation errors final, with Twilio's code", () => {
     const error = twilioErrorToAppError(
-      restException(400, 21211, "Invalid 'To' Phone Number: +1555"),
+      restException(400, 21211, "Invalid 'To' Phone Number: +15555550100"),
       "messages.create",
     );
     expect(error.retryable).toBe(false);
@@ -23,7 +23,8 @@ describe("twilioErrorToAppError", () => {
     expect(error.context.providerCode).toBe(21211);
     expect(error.context.httpStatus).toBe(400);
     // The customer's number stays out of the message that gets logged.
-    expect(error.message).not.toContain("+1555");
+    expect(error.context.providerMessage).toBe("Invalid 'To' Phone Number: [number]");
+    expect(JSON.stringify({ ...error, message: error.message })).not.toContain("5550100");
   });
 
   it("makes 429 and 5xx retryable", () => {
@@ -46,6 +47,9 @@ describe("twilioErrorToAppError", () => {
     );
     expect(error.retryable).toBe(true);
     expect(error.code).toBe("PROVIDER_UNAVAILABLE");
+    expect(error.context.networkCode).toBe("ECONNREFUSED");
+    // The axios error (which carries the request's To and Body) is not kept as the cause.
+    expect(error.cause).toBeUndefined();
   });
 });
 
