@@ -55,7 +55,8 @@ function resolve(schema: Schema): Schema {
 const FORMATS: Record<string, RegExp> = {
   "date-time-rfc-2822":
     /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} \+0000$/,
-  "phone-number": /^\+[1-9]\d{6,14}$/,
+  // Twilio's phone-number format also covers short codes and channel addresses (whatsapp:+1…).
+  "phone-number": /^(\+?\d{3,15}|[a-z]+:\+\d{6,15})$/,
   uri: /^(\/|https?:\/\/)\S+$/,
   currency: /^[A-Z]{3}$/,
 };
@@ -348,6 +349,9 @@ describe("the Twilio emulator against twilio_api_v2010.json", () => {
     expect(landline.body).toMatchObject({ line_type_intelligence: { type: "landline" } });
     const bare = await call("GET", `/v2/PhoneNumbers/${PHONE}`);
     expect(bare.body).toMatchObject({ line_type_intelligence: null });
+    const invalid = await call("GET", "/v2/PhoneNumbers/+1555?Fields=line_type_intelligence");
+    expect(check(invalid.body, lookupSchema)).toEqual([]);
+    expect(invalid.body).toMatchObject({ valid: false, validation_errors: ["TOO_SHORT"] });
   });
 
   it("refuses requests without the account's credentials with Twilio's 401 body", async () => {

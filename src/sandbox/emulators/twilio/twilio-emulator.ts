@@ -1,6 +1,6 @@
 import { randomBytes, timingSafeEqual } from "node:crypto";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { parsePhoneNumberFromString } from "libphonenumber-js";
+import { parsePhoneNumberFromString, validatePhoneNumberLength } from "libphonenumber-js";
 import type { Emulator, EmulatorOptions } from "../../emulator.js";
 import { AUTO_REPLIES, type OptOutType, optOutTypeOf } from "./twilio-keywords.js";
 import { twilioSignature } from "./twilio-signature.js";
@@ -111,6 +111,11 @@ export class TwilioEmulator implements Emulator {
     return this.messages
       .filter((message) => message.to === phone || message.from === phone)
       .map((message) => structuredClone(message));
+  }
+
+  /** Every message in the account, oldest first. */
+  allMessages(): EmulatedMessage[] {
+    return this.messages.map((message) => structuredClone(message));
   }
 
   /** Phones (not the business's numbers) that have sent or been sent anything. */
@@ -632,7 +637,7 @@ export class TwilioEmulator implements Emulator {
       phone_number: valid && parsed ? parsed.number : raw,
       national_format: valid && parsed ? parsed.formatNational() : null,
       valid,
-      validation_errors: valid ? [] : [parsed ? "INVALID_BUT_POSSIBLE" : "NOT_A_NUMBER"],
+      validation_errors: valid ? [] : [validationError(raw)],
       caller_name: null,
       sim_swap: null,
       call_forwarding: null,
@@ -713,6 +718,15 @@ export class TwilioEmulator implements Emulator {
       return null;
     }
   }
+}
+
+/** Lookup's reason for an invalid number, in its enum (phone_number_enum_validation_error). */
+function validationError(raw: string): string {
+  const reason = validatePhoneNumberLength(raw);
+  if (reason === undefined) {
+    return "INVALID_BUT_POSSIBLE";
+  }
+  return reason === "INVALID_COUNTRY" ? "INVALID_COUNTRY_CODE" : reason;
 }
 
 function clamp(value: number, min: number, max: number): number {
