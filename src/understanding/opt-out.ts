@@ -24,6 +24,11 @@ const refusalOfMessages = bounded(
 const SHORT_REPLY_TOKENS = 5;
 const TYPO_REPLY_TOKENS = 3;
 
+const sentenceWords = new Set([
+  ...stop.tokens,
+  ...[...stop.exact].flatMap((entry) => entry.split(" ")),
+]);
+
 function tokensOf(text: string): string[] {
   return text.length === 0 ? [] : text.split(" ");
 }
@@ -78,8 +83,9 @@ export function optOut(raw: string, text: string): OptOutDecision | null {
       evidence: [`STOP keyword "${anywhere}" in a longer reply`],
     };
   }
-  // A shouted "STOP." as its own sentence inside a longer reply is still an opt-out.
-  if (/[.!?\n,;:¡¿]/.test(raw)) {
+  // A shouted "STOP." as its own sentence inside a longer reply is still an opt-out. Only worth
+  // splitting the reply when one of its words could make such a sentence.
+  if (/[.!?\n,;:¡¿]/.test(raw) && words.some((word) => sentenceWords.has(word))) {
     for (const segment of segments(raw)) {
       const segmentWords = visibleWords(segment);
       const keyword = segmentWords.find((token) => stop.tokens.has(token));
