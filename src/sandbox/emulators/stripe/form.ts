@@ -105,11 +105,17 @@ export function formStringMap(value: FormValue | undefined): Record<string, stri
   if (value === undefined || value === "") {
     return {};
   }
-  if (!isFormObject(value)) {
+  // Keys "0", "1", … decode as an array; as metadata they are still plain keys.
+  const entries = Array.isArray(value)
+    ? value.map((entry, index) => [String(index), entry] as const)
+    : isFormObject(value)
+      ? Object.entries(value)
+      : null;
+  if (entries === null) {
     return null;
   }
   const out: Record<string, string> = {};
-  for (const [key, entry] of Object.entries(value)) {
+  for (const [key, entry] of entries) {
     if (typeof entry !== "string") {
       return null;
     }
