@@ -94,9 +94,15 @@ describe("emulator objects against Stripe's fixtures", () => {
   it("charge, refund and dispute (as events carry them)", async () => {
     const { body } = await wire("/v1/events?limit=100");
     const events = body.data as Array<Record<string, Json>>;
-    const objectOf = (type: string) =>
-      (events.find((event) => event.type === type)?.data as { object: Record<string, Json> })
-        .object;
+    const objectOf = (type: string): Record<string, Json> => {
+      const data = events.find((event) => event.type === type)?.data as
+        | { object: Record<string, Json> }
+        | undefined;
+      if (!data) {
+        throw new Error(`no ${type} event`);
+      }
+      return data.object;
+    };
     expect(drift("charge", objectOf("charge.refunded"))).toEqual([]);
     expect(drift("refund", objectOf("refund.created"))).toEqual([]);
     expect(drift("dispute", objectOf("charge.dispute.created"))).toEqual([]);
