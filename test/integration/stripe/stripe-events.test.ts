@@ -47,6 +47,13 @@ describe("Events list", () => {
       all.data.map((event) => event.id),
     );
 
+    // ending_before walks toward newer events: the page nearest the cursor, newest first.
+    const newer = await sdk.events.list({ limit: 3, ending_before: third.data[0]?.id ?? "" });
+    expect(newer.data.map((event) => event.id)).toEqual(
+      second.data.slice(2).map((event) => event.id),
+    );
+    expect(newer.has_more).toBe(true);
+
     const auto: string[] = [];
     for await (const event of sdk.events.list({ limit: 4 })) {
       auto.push(event.id);

@@ -108,12 +108,15 @@ describe("emulator objects against Stripe's fixtures", () => {
     expect(drift("dispute", objectOf("charge.dispute.created"))).toEqual([]);
   });
 
-  it("event, of every type the emulator emits", async () => {
+  it("event, of every type the emulator emits, and the object each one carries", async () => {
     const { body } = await wire("/v1/events?limit=100");
     const events = body.data as Array<Record<string, Json>>;
     expect(new Set(events.map((event) => event.type)).size).toBeGreaterThanOrEqual(10);
     for (const event of events) {
       expect(drift("event", event)).toEqual([]);
+      // The object inside each event is a snapshot of a resource: it conforms too.
+      const object = (event.data as { object: Record<string, Json> }).object;
+      expect(drift(String(object.object), object)).toEqual([]);
     }
     const list = body;
     expect(Object.keys(list).sort()).toEqual(["data", "has_more", "object", "url"]);
