@@ -210,6 +210,34 @@ describe("webhooks from the Stripe emulator", () => {
     expect(kit.received[2]?.externalId).toBe(completed?.externalId);
   });
 
+  it("holds webhooks and releases them out of order on demand", async () => {
+    kit = await startStripe();
+    const { sessionId } = await kit.payments().createCheckout(checkoutRequest());
+    kit.emulator.holdWebhooks();
+    await kit.emulator.pay(sessionId, "succeeded");
+    await kit.emulator.idle();
+    expect(kit.received).toEqual([]);
+    kit.emulator.releaseWebhooks("reversed");
+    await kit.emulator.idle();
+    expect(kit.receivedTypes()).toEqual(["checkout.session.completed", "payment_intent.succeeded"]);
+  });
+
+  it("refuses to deliver anywhere but loopback", async () => {
+    kit = await startStripe({}, { appBaseUrl: "http://203.0.113.7:3000" });
+    const { sessionId } = await kit.payments().createCheckout(checkoutRequest());
+    await kit.emulator.pay(sessionId, "succeeded");
+    await kit.emulator.idle();
+    expect(kit.emulator.deliveries().every((d) => !d.delivered && d.lastStatus === null)).toBe(
+      true,
+    );
+    expect(
+      kit.logger.lines.filter((line) => line.level === "error").map((line) => line.message),
+    ).toEqual([
+      "sandbox stripe: refusing to deliver a webhook off loopback",
+      "sandbox stripe: refusing to deliver a webhook off loopback",
+    ]);
+  });
+
   it("retries a delivery the app did not acknowledge once the shared clock reaches the retry time", async () => {
     let down = true;
     kit = await startStripe({}, { failReceive: () => down });

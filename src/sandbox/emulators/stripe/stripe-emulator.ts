@@ -239,6 +239,16 @@ export class StripeEmulator implements Emulator {
     );
   }
 
+  /** Holds webhooks back until `releaseWebhooks`; `idle()` does not wait for held ones. */
+  holdWebhooks(): void {
+    this.sender.hold();
+  }
+
+  /** Sends held webhooks; "reversed" makes the app see them out of order, as Stripe may. */
+  releaseWebhooks(order: "created" | "reversed" = "created"): void {
+    this.sender.release(order);
+  }
+
   injectFault(fault: InjectedFault): void {
     this.faults.push({ ...fault, remaining: fault.times ?? 1 });
   }

@@ -39,6 +39,11 @@ export class WebhookSender {
   private queue: Promise<void> = Promise.resolve();
   private inFlight = 0;
   readonly records = new Map<string, DeliveryRecord>();
+  private held: Array<{
+    event: { id: string; type: string };
+    body: () => string;
+    onResult: (delivered: boolean) => void;
+  }> | null = null;
 
   constructor(private readonly options: WebhookSenderOptions) {}
 
@@ -48,6 +53,10 @@ export class WebhookSender {
     body: () => string,
     onResult: (delivered: boolean) => void,
   ): void {
+    if (this.held) {
+      this.held.push({ event, body, onResult });
+      return;
+    }
     const record = this.records.get(event.id) ?? {
       eventId: event.id,
       eventType: event.type,
@@ -78,6 +87,20 @@ export class WebhookSender {
         this.inFlight--;
       }
     });
+  }
+
+  /** Holds deliveries back (to show the app duplicates and out-of-order arrivals). */
+  hold(): void {
+    this.held ??= [];
+  }
+
+  /** Sends what was held, in creation order or reversed. */
+  release(order: "created" | "reversed"): void {
+    const held = this.held ?? [];
+    this.held = null;
+    for (const delivery of order === "reversed" ? [...held].reverse() : held) {
+      this.enqueue(delivery.event, delivery.body, delivery.onResult);
+    }
   }
 
   /** Deliveries that failed and whose retry time the clock has reached. */
