@@ -273,6 +273,7 @@ export function readProperty(entity: Record<string, unknown>, path: string): unk
 }
 
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}T/;
+const NUMERIC = /^-?\d+(\.\d+)?$/;
 
 function compare(left: unknown, right: string): number | null {
   if (left === undefined || left === null) {
@@ -285,6 +286,10 @@ function compare(left: unknown, right: string): number | null {
     return Math.sign(left - Number(right));
   }
   const text = String(left);
+  // Ids and amounts travel as strings ('10' > '9' numerically, as the service orders them).
+  if (NUMERIC.test(text) && NUMERIC.test(right)) {
+    return Math.sign(Number(text) - Number(right));
+  }
   if (DATE_TIME.test(text) && DATE_TIME.test(right)) {
     return Math.sign(Date.parse(text) - Date.parse(right));
   }

@@ -1,0 +1,102 @@
+import { sql } from "drizzle-orm";
+import type {
+  ImportedCustomer,
+  ImportedInvoice,
+  QuickBooksImportStore,
+} from "../../app/quickbooks-import.js";
+import type { Database } from "../client.js";
+import { customers, invoices } from "../schema/index.js";
+
+// Upserts for the QuickBooks import, keyed by (company, QuickBooks id) so a re-run or a resumed
+// run updates rather than duplicates. Rows go in chunks to stay far below the bind-parameter
+// limit of one statement.
+
+const CHUNK = 500;
+
+export class DrizzleQuickBooksImportStore implements QuickBooksImportStore {
+  constructor(private readonly db: Database) {}
+
+  async upsertCustomers(companyId: string, rows: ImportedCustomer[]): Promise<Map<string, string>> {
+    const ids = new Map<string, string>();
+    for (let start = 0; start < rows.length; start += CHUNK) {
+      const chunk = rows.slice(start, start + CHUNK);
+      const written = await this.db
+        .insert(customers)
+        .values(
+          chunk.map((row) => ({
+            companyId,
+            quickbooksId: row.quickbooksId,
+            displayName: row.displayName,
+            email: row.email,
+            region: row.region,
+          })),
+        )
+        .onConflictDoUpdate({
+          target: [customers.companyId, customers.quickbooksId],
+          set: {
+            displayName: sql`excluded.display_name`,
+            // A stub (from an invoice of an inactive customer) must not erase known details.
+            email: sql`coalesce(excluded.email, ${customers.email})`,
+            region: sql`coalesce(excluded.region, ${customers.region})`,
+            updatedAt: sql`now()`,
+          },
+        })
+        .returning({ id: customers.id, quickbooksId: customers.quickbooksId });
+      for (const row of written) {
+        if (row.quickbooksId !== null) {
+          ids.set(row.quickbooksId, row.id);
+        }
+      }
+    }
+    return ids;
+  }
+
+  async upsertInvoices(
+    companyId: string,
+    rows: Array<ImportedInvoice & { customerId: string }>,
+  ): Promise<void> {
+    for (let start = 0; start < rows.length; start += CHUNK) {
+      const chunk = rows.slice(start, start + CHUNK);
+      await this.db
+        .insert(invoices)
+        .values(
+          chunk.map((row) => ({
+            companyId,
+            customerId: row.customerId,
+            quickbooksId: row.quickbooksId,
+            docNumber: row.docNumber,
+            currency: row.currency,
+            totalMinor: row.totalMinor,
+            balanceMinor: row.balanceMinor,
+            dueDate: row.dueDate,
+            status: statusOf(row),
+            quickbooksSyncToken: row.syncToken,
+            quickbooksUpdatedAt: row.updatedAt,
+          })),
+        )
+        .onConflictDoUpdate({
+          target: [invoices.companyId, invoices.quickbooksId],
+          set: {
+            customerId: sql`excluded.customer_id`,
+            docNumber: sql`excluded.doc_number`,
+            currency: sql`excluded.currency`,
+            totalMinor: sql`excluded.total_minor`,
+            balanceMinor: sql`excluded.balance_minor`,
+            dueDate: sql`excluded.due_date`,
+            // A dispute is ours, not QuickBooks': it survives a re-import while still unpaid.
+            status: sql`case when ${invoices.status} = 'disputed' and excluded.status = 'open' then 'disputed' else excluded.status end`,
+            quickbooksSyncToken: sql`excluded.quickbooks_sync_token`,
+            quickbooksUpdatedAt: sql`excluded.quickbooks_updated_at`,
+            updatedAt: sql`now()`,
+          },
+        });
+    }
+  }
+}
+
+function statusOf(invoice: ImportedInvoice): "open" | "paid" | "voided" {
+  if (invoice.voided) {
+    return "voided";
+  }
+  return invoice.balanceMinor > 0 ? "open" : "paid";
+}
