@@ -88,6 +88,12 @@ export const configSchema = z.object({
     .describe(
       "Sandbox only: the instant the shared sandbox clock starts at on a fresh data directory (default: the real time).",
     ),
+  SANDBOX_CLOCK: z
+    .enum(["frozen", "running"])
+    .default("frozen")
+    .describe(
+      "Sandbox only: 'frozen' moves time only through the control API (deterministic scenarios); 'running' also lets it run at real speed.",
+    ),
   TWILIO_ACCOUNT_SID: z
     .string()
     .min(1)

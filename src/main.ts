@@ -1,86 +1,311 @@
+import { pathToFileURL } from "node:url";
 import closeWithGrace from "close-with-grace";
+import type { Logger as PinoLogger } from "pino";
 import { FileTemplates } from "./adapters/file-templates.js";
 import { createLogger } from "./adapters/logger.js";
+import { QuickBooksWebhookVerifier } from "./adapters/quickbooks/quickbooks-webhook-verifier.js";
+import { SlackStaffNotifier } from "./adapters/slack/slack-staff-notifier.js";
+import { SlackWebhookVerifier } from "./adapters/slack/slack-webhook-verifier.js";
+import { StripeWebhookVerifier } from "./adapters/stripe/stripe-webhook-verifier.js";
 import { systemClock } from "./adapters/system-clock.js";
-import {
-  UnconfiguredSmsSender,
-  UnconfiguredStaffNotifier,
-} from "./adapters/unconfigured-providers.js";
-import { ConfigError, loadConfig } from "./config.js";
-import { databaseTarget, openDatabase } from "./db/client.js";
+import { TwilioSmsSender } from "./adapters/twilio/twilio-sms-sender.js";
+import { TwilioWebhookVerifier } from "./adapters/twilio/twilio-webhook-verifier.js";
+import type { DispatchDeps } from "./app/dispatch-outbox.js";
+import type { Clock, Logger, SmsSender, StaffNotifier } from "./app/ports.js";
+import { type InboundDeps, receiveInboundEvent } from "./app/process-inbound-event.js";
+import type { WebhookVerifier } from "./app/webhook-verifier-port.js";
+import { type Config, ConfigError, loadConfig, realProviders } from "./config.js";
+import { type DatabaseHandle, databaseTarget, openDatabase } from "./db/client.js";
 import { databaseHealth } from "./db/health.js";
 import { runMigrations } from "./db/migrate.js";
 import { DrizzleOutboxStore } from "./db/stores/outbox-store.js";
 import { DrizzlePipelineStore } from "./db/stores/pipeline-store.js";
 import { buildApp } from "./http/build-app.js";
-import { startWorkers } from "./workers/start-workers.js";
+import { quickbooksWebhookRoutes } from "./http/routes/webhooks-quickbooks.js";
+import { slackWebhookRoutes } from "./http/routes/webhooks-slack.js";
+import { stripeWebhookRoutes } from "./http/routes/webhooks-stripe.js";
+import { twilioWebhookRoutes } from "./http/routes/webhooks-twilio.js";
+import { SandboxClock } from "./sandbox/sandbox-clock.js";
+import { SANDBOX_CREDENTIALS, type Sandbox, startSandbox } from "./sandbox/sandbox-server.js";
+import { settle } from "./sandbox/settle.js";
+import {
+  dispatcherPass,
+  schedulerPass,
+  startWorkers,
+  type WorkerDeps,
+} from "./workers/start-workers.js";
 
-// The only composition root: configuration, database, adapters, HTTP and workers are built
-// here and nowhere else.
+// The only composition root. Each provider is real when its credentials are configured and
+// otherwise emulated in the sandbox; the app reaches both through the same SDK adapters.
 
-async function main(): Promise<void> {
-  const config = loadConfig();
-  const logger = createLogger({ level: config.LOG_LEVEL, pretty: config.LOG_PRETTY });
+export interface RunningDuetext {
+  appUrl: string;
+  sandbox: Sandbox | null;
+  clock: Clock;
+  stop(): Promise<void>;
+}
+
+export interface StartOverrides {
+  /** An already open (and migrated or not) database, e.g. a test's own. */
+  database?: DatabaseHandle;
+  logger?: PinoLogger;
+}
+
+/** Builds and starts everything: database, HTTP app, sandbox (when providers are emulated), workers. */
+export async function startDuetext(
+  config: Config,
+  overrides: StartOverrides = {},
+): Promise<RunningDuetext> {
+  const logger =
+    overrides.logger ?? createLogger({ level: config.LOG_LEVEL, pretty: config.LOG_PRETTY });
+  const real = realProviders(config);
+  const sandboxed = !(real.quickbooks && real.stripe && real.twilio && real.slack);
+  const clock: Clock = sandboxed
+    ? new SandboxClock(config.SANDBOX_START_AT ? new Date(config.SANDBOX_START_AT) : new Date(), {
+        frozen: config.SANDBOX_CLOCK === "frozen",
+      })
+    : systemClock;
+
   const target = databaseTarget(config);
-  const handle = await openDatabase(target);
+  const handle = overrides.database ?? (await openDatabase(target));
   await runMigrations(handle);
   logger.info(
-    { database: target.kind, location: target.kind === "pglite" ? target.dataDir : "DATABASE_URL" },
+    {
+      database: handle.kind,
+      location: handle.target.kind === "pglite" ? handle.target.dataDir : "DATABASE_URL",
+    },
     "database ready",
   );
 
-  const inbound = {
+  const inbound: InboundDeps = {
     store: new DrizzlePipelineStore(handle.db),
-    clock: systemClock,
+    clock,
     logger,
     maxAttempts: config.INBOUND_MAX_ATTEMPTS,
   };
-  const dispatch = {
+  // Emulated providers call the app on loopback and sign what they call; real ones sign
+  // PUBLIC_BASE_URL.
+  const loopbackHost = config.HOST === "0.0.0.0" ? "127.0.0.1" : config.HOST;
+  // Known once the app listens (PORT may be 0); routes read it per request.
+  let loopbackUrl = `http://${loopbackHost}:${config.PORT}`;
+  const webhookRoutes = (provider: keyof typeof real, verifier: WebhookVerifier) => ({
+    verifier,
+    receive: (event: Parameters<typeof receiveInboundEvent>[1]) =>
+      receiveInboundEvent(inbound, event),
+    get publicBaseUrl() {
+      return real[provider] ? config.PUBLIC_BASE_URL : loopbackUrl;
+    },
+    clock,
+    logger,
+  });
+  const secrets = webhookSecrets(config);
+  const app = await buildApp(
+    {
+      health: () => databaseHealth(handle),
+      routes: [
+        twilioWebhookRoutes(
+          webhookRoutes(
+            "twilio",
+            new TwilioWebhookVerifier({ authToken: secrets.twilioAuthToken }),
+          ),
+        ),
+        stripeWebhookRoutes(
+          webhookRoutes(
+            "stripe",
+            new StripeWebhookVerifier({ webhookSecret: secrets.stripeWebhookSecret }),
+          ),
+        ),
+        slackWebhookRoutes(
+          webhookRoutes(
+            "slack",
+            new SlackWebhookVerifier({ signingSecret: secrets.slackSigningSecret }),
+          ),
+        ),
+        quickbooksWebhookRoutes(
+          webhookRoutes(
+            "quickbooks",
+            new QuickBooksWebhookVerifier(secrets.quickbooksVerifierToken),
+          ),
+        ),
+      ],
+    },
+    { logger },
+  );
+  await app.listen({ host: config.HOST, port: config.PORT });
+  const address = app.server.address();
+  loopbackUrl = `http://${loopbackHost}:${typeof address === "object" && address ? address.port : config.PORT}`;
+
+  let workerDeps: WorkerDeps | null = null;
+  const sandbox: Sandbox | null =
+    clock instanceof SandboxClock
+      ? await startSandbox({
+          clock,
+          logger,
+          appBaseUrl: loopbackUrl,
+          host: config.HOST === "0.0.0.0" ? "0.0.0.0" : config.HOST,
+          port: config.SANDBOX_PORT,
+          seedDemo: true,
+          settle: () =>
+            settle({
+              emulators: sandboxEmulators(),
+              passes: workerDeps
+                ? [
+                    () => schedulerPass(workerDeps as WorkerDeps),
+                    () => dispatcherPass(workerDeps as WorkerDeps),
+                  ]
+                : [],
+            }),
+        })
+      : null;
+  function sandboxEmulators() {
+    return sandbox ? Object.values(sandbox.emulators) : [];
+  }
+
+  const dispatch: DispatchDeps = {
     outbox: new DrizzleOutboxStore(handle.db),
-    sms: new UnconfiguredSmsSender(),
-    notifier: new UnconfiguredStaffNotifier(),
+    sms: smsSender(config, real.twilio, sandbox, loopbackUrl),
+    notifier: staffNotifier(config, real.slack, sandbox, logger),
     templates: new FileTemplates(),
-    clock: systemClock,
+    clock,
     logger,
     maxAttempts: config.OUTBOX_MAX_ATTEMPTS,
     sendingLeaseMs: config.OUTBOX_SENDING_LEASE_MS,
   };
+  workerDeps = {
+    inbound,
+    dispatch,
+    schedulerIntervalMs: config.SCHEDULER_INTERVAL_MS,
+    dispatcherIntervalMs: config.DISPATCHER_INTERVAL_MS,
+    batchSize: config.WORKER_BATCH_SIZE,
+  };
+  const workers = config.WORKERS_ENABLED ? startWorkers(workerDeps) : null;
 
-  const app = await buildApp({ health: () => databaseHealth(handle) }, { logger });
-  const workers = config.WORKERS_ENABLED
-    ? startWorkers({
-        inbound,
-        dispatch,
-        schedulerIntervalMs: config.SCHEDULER_INTERVAL_MS,
-        dispatcherIntervalMs: config.DISPATCHER_INTERVAL_MS,
-        batchSize: config.WORKER_BATCH_SIZE,
-      })
-    : null;
+  return {
+    appUrl: loopbackUrl,
+    sandbox,
+    clock,
+    async stop() {
+      await app.close();
+      await sandbox?.close();
+      await workers?.stop();
+      await handle.close();
+    },
+  };
+}
 
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger({ level: config.LOG_LEVEL, pretty: config.LOG_PRETTY });
+  const running = await startDuetext(config, { logger });
   closeWithGrace({ delay: config.SHUTDOWN_GRACE_MS }, async ({ err, signal }) => {
     if (err) {
       logger.error({ err }, "shutting down after an error");
     } else {
       logger.info({ signal }, "shutting down");
     }
-    await app.close();
-    await workers?.stop();
-    await handle.close();
+    await running.stop();
   });
-
-  await app.listen({ host: config.HOST, port: config.PORT });
-  const address = app.server.address();
-  const port = typeof address === "object" && address ? address.port : config.PORT;
+  const real = realProviders(config);
+  const { appUrl, sandbox } = running;
+  const emulated = (Object.keys(real) as Array<keyof typeof real>).filter((name) => !real[name]);
   process.stdout.write(
-    `\nduetext is running\n  app:     http://${config.HOST}:${port}\n  health:  http://${config.HOST}:${port}/healthz\n\n`,
+    [
+      "",
+      "duetext is running",
+      `  app:      ${appUrl}   (health: ${appUrl}/healthz)`,
+      ...(sandbox
+        ? [
+            `  sandbox:  ${sandbox.url}   (console; control API under /_sandbox)`,
+            `  emulated: ${emulated.join(", ")} — set their credentials (see .env.example) to use the real services`,
+          ]
+        : []),
+      "",
+      "",
+    ].join("\n"),
   );
 }
 
-main().catch((error: unknown) => {
-  if (error instanceof ConfigError) {
-    process.stderr.write(`${error.message}\n`);
-  } else {
-    console.error(error);
+/** Webhook secrets: the configured ones for real providers, the sandbox's for emulated ones. */
+function webhookSecrets(config: Config) {
+  const real = realProviders(config);
+  const required = (value: string | undefined, key: string): string => {
+    if (!value) {
+      throw new ConfigError([
+        `${key}: required when that provider is configured (webhooks must be verified)`,
+      ]);
+    }
+    return value;
+  };
+  return {
+    twilioAuthToken: real.twilio
+      ? required(config.TWILIO_AUTH_TOKEN, "TWILIO_AUTH_TOKEN")
+      : SANDBOX_CREDENTIALS.twilio.authToken,
+    stripeWebhookSecret: real.stripe
+      ? required(config.STRIPE_WEBHOOK_SECRET, "STRIPE_WEBHOOK_SECRET")
+      : SANDBOX_CREDENTIALS.stripe.webhookSecret,
+    slackSigningSecret: real.slack
+      ? required(config.SLACK_SIGNING_SECRET, "SLACK_SIGNING_SECRET")
+      : SANDBOX_CREDENTIALS.slack.signingSecret,
+    quickbooksVerifierToken: real.quickbooks
+      ? required(config.QUICKBOOKS_WEBHOOK_VERIFIER_TOKEN, "QUICKBOOKS_WEBHOOK_VERIFIER_TOKEN")
+      : SANDBOX_CREDENTIALS.quickbooks.webhookVerifierToken,
+  };
+}
+
+function smsSender(
+  config: Config,
+  isReal: boolean,
+  sandbox: Sandbox | null,
+  loopbackUrl: string,
+): SmsSender {
+  if (isReal) {
+    return new TwilioSmsSender({
+      accountSid: config.TWILIO_ACCOUNT_SID ?? "",
+      authToken: config.TWILIO_AUTH_TOKEN ?? "",
+      ...(config.TWILIO_MESSAGING_SERVICE_SID
+        ? { messagingServiceSid: config.TWILIO_MESSAGING_SERVICE_SID }
+        : { from: config.TWILIO_FROM_NUMBER ?? "" }),
+      statusCallbackUrl: `${config.PUBLIC_BASE_URL}/webhooks/twilio/status`,
+    });
   }
-  process.exit(1);
-});
+  return new TwilioSmsSender({
+    accountSid: SANDBOX_CREDENTIALS.twilio.accountSid,
+    authToken: SANDBOX_CREDENTIALS.twilio.authToken,
+    baseUrl: sandbox?.url ?? "",
+    from: SANDBOX_CREDENTIALS.twilio.businessNumber,
+    statusCallbackUrl: `${loopbackUrl}/webhooks/twilio/status`,
+  });
+}
+
+function staffNotifier(
+  config: Config,
+  isReal: boolean,
+  sandbox: Sandbox | null,
+  logger: Logger,
+): StaffNotifier {
+  if (isReal) {
+    return new SlackStaffNotifier({
+      botToken: config.SLACK_BOT_TOKEN ?? "",
+      channelId: config.SLACK_CHANNEL_ID ?? "",
+      logger,
+    });
+  }
+  return new SlackStaffNotifier({
+    botToken: SANDBOX_CREDENTIALS.slack.botToken,
+    channelId: SANDBOX_CREDENTIALS.slack.channelId,
+    slackApiUrl: `${sandbox?.url ?? ""}/api/`,
+    logger,
+  });
+}
+
+// Run only when executed (npm start), not when tests import startDuetext.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((error: unknown) => {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+    } else {
+      console.error(error);
+    }
+    process.exit(1);
+  });
+}
