@@ -149,3 +149,118 @@ export async function importFromQuickBooks(
   }
   return { customers: customerCount, invoices: invoiceCount };
 }
+
+// ---- Change Data Capture: the safety net behind webhooks -------------------------------------
+
+export interface QuickBooksChanges {
+  customers: ImportedCustomer[];
+  invoices: ImportedInvoice[];
+  /** Invoices deleted in QuickBooks since then (CDC reports them as status "Deleted"). */
+  deletedInvoiceIds: string[];
+  /** QuickBooks' own time of the answer: the base of the next `since`. */
+  serverTime: Date;
+  /** CDC answers at most 1000 objects: at the cap, some changes may be missing. */
+  truncated: boolean;
+}
+
+export interface QuickBooksChangeSource {
+  /** Everything changed since `since` (CDC; at most 30 days back, 1000 objects). */
+  changesSince(companyId: string, since: Date): Promise<QuickBooksChanges>;
+}
+
+export interface QuickBooksSyncStore extends QuickBooksImportStore {
+  markInvoicesVoided(companyId: string, quickbooksIds: string[]): Promise<void>;
+}
+
+export interface QuickBooksSyncDeps {
+  source: QuickBooksImportSource & QuickBooksChangeSource;
+  store: QuickBooksSyncStore;
+  logger: Logger;
+  now: () => Date;
+}
+
+/** CDC looks back at most 30 days; older cursors need a full import instead. */
+export const CDC_MAX_LOOKBACK_MS = 30 * 86_400_000;
+/** Changes committed just before the server's answer can show up late: re-read a margin. */
+export const CDC_SAFETY_MARGIN_MS = 5 * 60_000;
+
+/**
+ * Applies what changed since `since` and returns the next cursor. A cursor too old for CDC
+ * (or none) falls back to the full import. Persisting the cursor is the caller's job.
+ */
+export async function syncQuickBooksChanges(
+  deps: QuickBooksSyncDeps,
+  companyId: string,
+  since: Date | null,
+): Promise<{ mode: "cdc" | "import"; customers: number; invoices: number; nextSince: Date }> {
+  const now = deps.now();
+  if (
+    since === null ||
+    now.getTime() - since.getTime() > CDC_MAX_LOOKBACK_MS - CDC_SAFETY_MARGIN_MS
+  ) {
+    const summary = await importFromQuickBooks(deps, companyId);
+    return {
+      mode: "import",
+      ...summary,
+      nextSince: new Date(now.getTime() - CDC_SAFETY_MARGIN_MS),
+    };
+  }
+  const changes = await deps.source.changesSince(companyId, since);
+  if (changes.truncated) {
+    deps.logger.warn(
+      { provider: "quickbooks", companyId },
+      "QuickBooks CDC answer at its cap; running a full import instead",
+    );
+    const summary = await importFromQuickBooks(deps, companyId);
+    return {
+      mode: "import",
+      ...summary,
+      nextSince: new Date(now.getTime() - CDC_SAFETY_MARGIN_MS),
+    };
+  }
+  const ids = await deps.store.upsertCustomers(companyId, changes.customers);
+  const needed = changes.invoices.filter((invoice) => !ids.has(invoice.customerQuickbooksId));
+  if (needed.length > 0) {
+    // Invoices whose customers did not change: their rows exist already (or come as stubs).
+    const stubs = [
+      ...new Map(needed.map((invoice) => [invoice.customerQuickbooksId, invoice])).values(),
+    ];
+    const more = await deps.store.upsertCustomers(
+      companyId,
+      stubs.map((invoice) => ({
+        quickbooksId: invoice.customerQuickbooksId,
+        displayName: invoice.customerName ?? `QuickBooks customer ${invoice.customerQuickbooksId}`,
+        email: null,
+        region: null,
+        phoneNumbers: [],
+      })),
+    );
+    for (const [quickbooksId, id] of more) {
+      ids.set(quickbooksId, id);
+    }
+  }
+  await deps.store.upsertInvoices(
+    companyId,
+    changes.invoices.map((invoice) => ({
+      ...invoice,
+      customerId: ids.get(invoice.customerQuickbooksId) ?? "",
+    })),
+  );
+  await deps.store.markInvoicesVoided(companyId, changes.deletedInvoiceIds);
+  deps.logger.info(
+    {
+      provider: "quickbooks",
+      companyId,
+      customers: changes.customers.length,
+      invoices: changes.invoices.length,
+      deleted: changes.deletedInvoiceIds.length,
+    },
+    "QuickBooks changes applied",
+  );
+  return {
+    mode: "cdc",
+    customers: changes.customers.length,
+    invoices: changes.invoices.length,
+    nextSince: new Date(changes.serverTime.getTime() - CDC_SAFETY_MARGIN_MS),
+  };
+}

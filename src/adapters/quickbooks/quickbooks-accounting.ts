@@ -73,6 +73,14 @@ export class QuickBooksAccounting implements Accounting {
     );
     return { quickbooksPaymentId: created.Id };
   }
+
+  /** The invoice PDF as QuickBooks renders it (the COPY page streams it). */
+  async invoicePdf(companyId: string, quickbooksId: string): Promise<Buffer> {
+    const pdf = await this.api.call(companyId, "invoicePdf", (client) =>
+      invoke<Buffer>((callback) => client.getInvoicePdf(quickbooksId, callback)),
+    );
+    return Buffer.from(pdf);
+  }
 }
 
 export function invoiceFacts(invoice: QboInvoiceRecord): InvoiceFacts {

@@ -1,6 +1,8 @@
 import type {
   ImportedCustomer,
   ImportedInvoice,
+  QuickBooksChangeSource,
+  QuickBooksChanges,
   QuickBooksImportSource,
 } from "../../app/quickbooks-import.js";
 import { AppError } from "../../domain/errors.js";
@@ -28,7 +30,7 @@ interface BatchItem {
 
 const OPEN = { field: "Balance", value: "0", operator: ">" } as const;
 
-export class QuickBooksImportReader implements QuickBooksImportSource {
+export class QuickBooksImportReader implements QuickBooksImportSource, QuickBooksChangeSource {
   constructor(private readonly api: QuickBooksApi) {}
 
   async overview(companyId: string, pageSize: number) {
@@ -95,6 +97,63 @@ export class QuickBooksImportReader implements QuickBooksImportSource {
     );
     return (envelope.QueryResponse?.Invoice ?? []).map(importedInvoice);
   }
+
+  async changesSince(companyId: string, since: Date): Promise<QuickBooksChanges> {
+    const envelope = await this.api.call(companyId, "changeDataCapture", (client) =>
+      invoke<CdcEnvelope>((callback) =>
+        // An ISO string in UTC: the SDK's own Date formatting uses the process time zone.
+        client.changeDataCapture(["Customer", "Invoice"], since.toISOString(), callback),
+      ),
+    );
+    const customers = cdcEntries(envelope, "Customer");
+    const invoices = cdcEntries(envelope, "Invoice");
+    return {
+      customers: customers.live.map((row) => customerRecord(row as unknown as QboCustomerRecord)),
+      invoices: invoices.live.map((row) => importedInvoice(row as unknown as QboInvoiceRecord)),
+      deletedInvoiceIds: invoices.deleted,
+      truncated:
+        customers.live.length +
+          customers.deleted.length +
+          invoices.live.length +
+          invoices.deleted.length >=
+        CDC_MAX_OBJECTS,
+      serverTime: envelope.time ? new Date(envelope.time) : since,
+    };
+  }
+}
+
+/** QuickBooks CDC answers at most this many objects (reference §A5). */
+const CDC_MAX_OBJECTS = 1000;
+
+type CdcEntry = Record<string, unknown> & { Id?: string; status?: string };
+
+interface CdcEnvelope {
+  CDCResponse?: Array<{ QueryResponse?: Array<Record<string, unknown>> }>;
+  time?: string;
+}
+
+/** Splits one entity's CDC list into live rows and the ids of deleted ones. */
+function cdcEntries(
+  envelope: CdcEnvelope,
+  entity: string,
+): { live: CdcEntry[]; deleted: string[] } {
+  const live: CdcEntry[] = [];
+  const deleted: string[] = [];
+  for (const response of envelope.CDCResponse ?? []) {
+    for (const group of response.QueryResponse ?? []) {
+      const rows = group[entity];
+      for (const row of Array.isArray(rows) ? (rows as CdcEntry[]) : []) {
+        if (row.status === "Deleted") {
+          if (row.Id) {
+            deleted.push(row.Id);
+          }
+        } else {
+          live.push(row);
+        }
+      }
+    }
+  }
+  return { live, deleted };
 }
 
 function customerRecord(customer: QboCustomerRecord): ImportedCustomer {

@@ -1,8 +1,8 @@
-import { sql } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import type {
   ImportedCustomer,
   ImportedInvoice,
-  QuickBooksImportStore,
+  QuickBooksSyncStore,
 } from "../../app/quickbooks-import.js";
 import type { Database } from "../client.js";
 import { customers, invoices } from "../schema/index.js";
@@ -13,7 +13,7 @@ import { customers, invoices } from "../schema/index.js";
 
 const CHUNK = 500;
 
-export class DrizzleQuickBooksImportStore implements QuickBooksImportStore {
+export class DrizzleQuickBooksImportStore implements QuickBooksSyncStore {
   constructor(private readonly db: Database) {}
 
   async upsertCustomers(companyId: string, rows: ImportedCustomer[]): Promise<Map<string, string>> {
@@ -92,6 +92,21 @@ export class DrizzleQuickBooksImportStore implements QuickBooksImportStore {
         });
     }
   }
+
+  markInvoicesVoided(companyId: string, quickbooksIds: string[]): Promise<void> {
+    return markVoided(this.db, companyId, quickbooksIds);
+  }
+}
+
+/** Deleted in QuickBooks: nothing is owed any more, so reminders must stop. */
+async function markVoided(db: Database, companyId: string, quickbooksIds: string[]) {
+  if (quickbooksIds.length === 0) {
+    return;
+  }
+  await db
+    .update(invoices)
+    .set({ status: "voided", balanceMinor: 0, updatedAt: sql`now()` })
+    .where(and(eq(invoices.companyId, companyId), inArray(invoices.quickbooksId, quickbooksIds)));
 }
 
 function statusOf(invoice: ImportedInvoice): "open" | "paid" | "voided" {

@@ -233,4 +233,22 @@ describe("QuickBooks adapter against the emulator", () => {
     expect(await connections.status(COMPANY)).toBe("reconnect_needed");
     expect(logger.lines.some((line) => line.message.includes("reconnect needed"))).toBe(true);
   });
+
+  it("streams the invoice PDF through the adapter", async () => {
+    const pdf = await adapter().invoicePdf(COMPANY, "2");
+    expect(pdf.subarray(0, 5).toString()).toBe("%PDF-");
+  });
+
+  it("heartbeat refreshes the grant and records when", async () => {
+    const before = await store.find(COMPANY, "quickbooks");
+    const refreshesBefore = qbo.emulator.tokens.refreshCount;
+    qbo.clock.advance(60_000);
+    await connections.heartbeat(COMPANY);
+    const after = await store.find(COMPANY, "quickbooks");
+    expect(qbo.emulator.tokens.refreshCount - refreshesBefore).toBe(1);
+    expect(after?.lastHeartbeatAt?.toISOString()).toBe(qbo.clock.now().toISOString());
+    expect(cipher.decrypt(after?.encryptedTokens ?? "").refreshToken).not.toBe(
+      cipher.decrypt(before?.encryptedTokens ?? "").refreshToken,
+    );
+  });
 });

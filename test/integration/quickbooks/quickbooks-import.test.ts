@@ -6,7 +6,11 @@ import { QuickBooksConnections } from "../../../src/adapters/quickbooks/quickboo
 import { QuickBooksImportReader } from "../../../src/adapters/quickbooks/quickbooks-import-source.js";
 import { QuickBooksOAuth } from "../../../src/adapters/quickbooks/quickbooks-oauth.js";
 import { TokenCipher } from "../../../src/adapters/quickbooks/token-cipher.js";
-import { type ImportProgress, importFromQuickBooks } from "../../../src/app/quickbooks-import.js";
+import {
+  type ImportProgress,
+  importFromQuickBooks,
+  syncQuickBooksChanges,
+} from "../../../src/app/quickbooks-import.js";
 import { companies, customers, invoices } from "../../../src/db/schema/index.js";
 import { DrizzleProviderConnectionStore } from "../../../src/db/stores/provider-connection-store.js";
 import { DrizzleQuickBooksImportStore } from "../../../src/db/stores/quickbooks-import-store.js";
@@ -22,7 +26,7 @@ const COMPANY = "co_import";
 describe("QuickBooks initial import", () => {
   let database: TestDatabase;
   let qbo: Started;
-  let deps: Parameters<typeof importFromQuickBooks>[0];
+  let deps: Parameters<typeof syncQuickBooksChanges>[0];
 
   beforeAll(async () => {
     database = await createTestDatabase();
@@ -55,6 +59,7 @@ describe("QuickBooks initial import", () => {
       source: new QuickBooksImportReader(api),
       store: new DrizzleQuickBooksImportStore(database.db),
       logger,
+      now: () => qbo.clock.now(),
     };
 
     const people = Array.from({ length: 40 }, (_, index) =>
@@ -130,5 +135,57 @@ describe("QuickBooks initial import", () => {
       .from(customers)
       .where(eq(customers.companyId, COMPANY));
     expect(storedCustomers).toHaveLength(40);
+  });
+
+  it("applies Change Data Capture since a cursor: payments, edits, voids, new customers", async () => {
+    qbo.clock.advance(60_000);
+    const since = qbo.clock.now();
+    qbo.clock.advance(60_000);
+    qbo.emulator.recordCheckPayment("42", 101);
+    qbo.emulator.patchInvoice("43", { DueDate: "2027-01-15" });
+    qbo.emulator.voidInvoice("44");
+    const newcomer = qbo.emulator.createCustomer({ DisplayName: "Newcomer" });
+    qbo.emulator.createInvoice({
+      CustomerRef: { value: newcomer.Id },
+      TotalAmt: 77,
+      DueDate: "2026-12-24",
+    });
+
+    const before = qbo.emulator.requests.length;
+    const result = await syncQuickBooksChanges(deps, COMPANY, since);
+    expect(qbo.emulator.requests.length - before).toBe(1);
+    // The newcomer and the two customers whose balances moved (payment, void).
+    expect(result).toMatchObject({ mode: "cdc", customers: 3, invoices: 4 });
+    expect(result.nextSince.getTime()).toBeLessThan(qbo.clock.now().getTime());
+
+    const rows = await database.db
+      .select({
+        quickbooksId: invoices.quickbooksId,
+        status: invoices.status,
+        balanceMinor: invoices.balanceMinor,
+        dueDate: invoices.dueDate,
+      })
+      .from(invoices)
+      .where(eq(invoices.companyId, COMPANY));
+    const byId = new Map(rows.map((row) => [row.quickbooksId, row]));
+    expect(byId.get("42")).toMatchObject({ status: "paid", balanceMinor: 0 });
+    expect(byId.get("43")?.dueDate).toBe("2027-01-15");
+    expect(byId.get("44")).toMatchObject({ status: "voided", balanceMinor: 0 });
+    expect(rows).toHaveLength(5_001);
+  });
+
+  it("falls back to the full import when CDC would be truncated (1000 objects)", async () => {
+    // Everything changed at the import's start time: more than CDC returns in one answer.
+    const result = await syncQuickBooksChanges(deps, COMPANY, new Date("2026-11-20T14:59:00Z"));
+    expect(result.mode).toBe("import");
+    // 5,000 less the paid and the voided one, plus the newcomer's.
+    expect(result.invoices).toBe(4_999);
+  });
+
+  it("falls back to the full import when there is no cursor or it is older than 30 days", async () => {
+    const old = new Date(qbo.clock.now().getTime() - 31 * 86_400_000);
+    const result = await syncQuickBooksChanges(deps, COMPANY, old);
+    expect(result.mode).toBe("import");
+    expect((await syncQuickBooksChanges(deps, COMPANY, null)).mode).toBe("import");
   });
 });

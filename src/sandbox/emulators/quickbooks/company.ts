@@ -99,7 +99,8 @@ export interface QboPayment {
 }
 
 export type EntityName = "Customer" | "Invoice" | "Payment";
-export type Operation = "created" | "updated" | "deleted";
+// "voided" follows the legacy `Void` operation; its CloudEvents name is unverified (reference §F).
+export type Operation = "created" | "updated" | "deleted" | "voided";
 
 export class BusinessError extends Error {
   constructor(
@@ -260,6 +261,29 @@ export class Company {
     }
     this.touch(invoice);
     this.onChange("Invoice", invoice.Id, "updated");
+    return invoice;
+  }
+
+  /** QuickBooks voids by zeroing the amounts and marking the memo; the Id stays. */
+  voidInvoice(id: string): QboInvoice {
+    const invoice = this.invoices.get(id);
+    if (!invoice) {
+      throw notFound("Invoice", id);
+    }
+    if (cents(invoice.Balance) !== cents(invoice.TotalAmt)) {
+      throw new BusinessError(
+        "A business validation error has occurred while processing your request",
+        "6000",
+        "Business Validation Error: An invoice with payments applied can not be voided.",
+      );
+    }
+    this.adjustCustomerBalance(invoice.CustomerRef.value, -cents(invoice.Balance));
+    invoice.Line = invoice.Line.map((line) => ({ ...line, Amount: 0 }));
+    invoice.TotalAmt = 0;
+    invoice.Balance = 0;
+    invoice.PrivateNote = `Voided${invoice.PrivateNote ? ` - ${invoice.PrivateNote}` : ""}`;
+    this.touch(invoice);
+    this.onChange("Invoice", invoice.Id, "voided");
     return invoice;
   }
 

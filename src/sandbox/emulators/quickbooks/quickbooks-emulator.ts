@@ -43,6 +43,8 @@ export interface QuickBooksEmulatorConfig {
   webhooks?: boolean;
 }
 
+const MAX_REQUEST_LOG = 10_000;
+
 const ENTITIES: Record<string, EntityName> = {
   customer: "Customer",
   invoice: "Invoice",
@@ -100,6 +102,10 @@ export class QuickBooksEmulator implements Emulator {
 
   patchInvoice(id: string, patch: Parameters<Company["patchInvoice"]>[1]): QboInvoice {
     return this.company.patchInvoice(id, patch);
+  }
+
+  voidInvoice(id: string): QboInvoice {
+    return this.company.voidInvoice(id);
   }
 
   /** A check recorded by the bookkeeper in QuickBooks: applies to one invoice, fires webhooks. */
@@ -253,6 +259,10 @@ export class QuickBooksEmulator implements Emulator {
       }
       if (this.admitted.delete(request)) {
         this.inFlightRequests -= 1;
+      }
+      if (this.requests.length >= MAX_REQUEST_LOG) {
+        // A long sandbox session must not grow this without bound.
+        this.requests.splice(0, this.requests.length - MAX_REQUEST_LOG + 1);
       }
       this.requests.push({
         method: request.method,
@@ -460,6 +470,9 @@ export class QuickBooksEmulator implements Emulator {
         );
       }
       return { Invoice: this.company.patchInvoice(id, input), time: this.time() };
+    }
+    if (operation === "void" && name === "Invoice") {
+      return { Invoice: this.company.voidInvoice(String(input.Id ?? "")), time: this.time() };
     }
     throw new BusinessError(
       "Operation not supported by the emulator",
