@@ -12,6 +12,14 @@ export interface ImportedCustomer {
   region: string | null;
   /** Numbers as QuickBooks holds them (mobile first); normalizing them is the phones' job. */
   phoneNumbers: string[];
+  /** From a `lang:es` / `lang:en` tag in the customer's Notes (how admins mark it); else null. */
+  language: "en" | "es" | null;
+}
+
+/** QuickBooks has no language field: admins tag customers in Notes, e.g. "lang:es". */
+export function languageFromNotes(notes: string | null | undefined): "en" | "es" | null {
+  const tag = /\blang:(en|es)\b/i.exec(notes ?? "")?.[1]?.toLowerCase();
+  return tag === "en" || tag === "es" ? tag : null;
 }
 
 export interface ImportedInvoice extends InvoiceFacts {
@@ -116,6 +124,7 @@ export async function importFromQuickBooks(
         email: null,
         region: null,
         phoneNumbers: [],
+        language: null,
       }));
     if (missing.length > 0) {
       const unique = [
@@ -233,6 +242,7 @@ export async function syncQuickBooksChanges(
         email: null,
         region: null,
         phoneNumbers: [],
+        language: null,
       })),
     );
     for (const [quickbooksId, id] of more) {

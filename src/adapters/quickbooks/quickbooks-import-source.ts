@@ -5,6 +5,7 @@ import type {
   QuickBooksChanges,
   QuickBooksImportSource,
 } from "../../app/quickbooks-import.js";
+import { languageFromNotes } from "../../app/quickbooks-import.js";
 import { AppError } from "../../domain/errors.js";
 import { invoiceFacts, type QboInvoiceRecord } from "./quickbooks-accounting.js";
 import { invoke, type QuickBooksApi } from "./quickbooks-api.js";
@@ -19,6 +20,7 @@ interface QboCustomerRecord {
   PrimaryEmailAddr?: { Address?: string };
   BillAddr?: { CountrySubDivisionCode?: string };
   Mobile?: { FreeFormNumber?: string };
+  Notes?: string;
   PrimaryPhone?: { FreeFormNumber?: string };
 }
 
@@ -165,6 +167,7 @@ function customerRecord(customer: QboCustomerRecord): ImportedCustomer {
     phoneNumbers: [customer.Mobile?.FreeFormNumber, customer.PrimaryPhone?.FreeFormNumber].filter(
       (number): number is string => Boolean(number),
     ),
+    language: languageFromNotes(customer.Notes),
   };
 }
 

@@ -29,6 +29,7 @@ export class DrizzleQuickBooksImportStore implements QuickBooksSyncStore {
             displayName: row.displayName,
             email: row.email,
             region: row.region,
+            language: row.language,
           })),
         )
         .onConflictDoUpdate({
@@ -38,6 +39,7 @@ export class DrizzleQuickBooksImportStore implements QuickBooksSyncStore {
             // A stub (from an invoice of an inactive customer) must not erase known details.
             email: sql`coalesce(excluded.email, ${customers.email})`,
             region: sql`coalesce(excluded.region, ${customers.region})`,
+            language: sql`coalesce(excluded.language, ${customers.language})`,
             updatedAt: sql`now()`,
           },
         })

@@ -68,6 +68,7 @@ describe("QuickBooks initial import", () => {
         PrimaryEmailAddr: { Address: `c${index + 1}@example.com` },
         BillAddr: { CountrySubDivisionCode: index === 0 ? "MA" : "TX" },
         Mobile: { FreeFormNumber: `+1512555${String(index).padStart(4, "0")}` },
+        ...(index === 0 ? { Notes: "Prefers texts. lang:es" } : {}),
       }),
     );
     for (let index = 0; index < 5_000; index += 1) {
@@ -117,6 +118,7 @@ describe("QuickBooks initial import", () => {
       displayName: "Customer 1",
       email: "c1@example.com",
       region: "MA",
+      language: "es",
     });
   });
 

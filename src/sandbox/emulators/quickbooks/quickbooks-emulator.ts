@@ -169,11 +169,13 @@ export class QuickBooksEmulator implements Emulator {
   private registerOAuth(app: FastifyInstance): void {
     app.get("/connect/oauth2", async (request, reply) => {
       const query = request.query as Record<string, string | undefined>;
-      if (query.client_id !== this.config.clientId || !query.redirect_uri) {
+      const target = URL.canParse(query.redirect_uri ?? "")
+        ? new URL(query.redirect_uri ?? "")
+        : null;
+      if (query.client_id !== this.config.clientId || !query.redirect_uri || !target) {
         return reply.status(400).type("text/html").send("<p>Invalid client_id or redirect_uri</p>");
       }
       // Auto-approve: a newcomer has no Intuit login, so the consent page says yes for them.
-      const target = new URL(query.redirect_uri);
       target.searchParams.set(
         "code",
         this.tokens.issueCode(this.config.realmId, query.redirect_uri),
