@@ -251,4 +251,30 @@ describe("QuickBooks adapter against the emulator", () => {
       cipher.decrypt(before?.encryptedTokens ?? "").refreshToken,
     );
   });
+
+  it("treats a refused connection as retryable and backs off", async () => {
+    const closed = await startQuickBooks();
+    const deadBaseUrl = closed.baseUrl;
+    await closed.close();
+    const api = new QuickBooksApi({
+      clientId: QBO.clientId,
+      clientSecret: QBO.clientSecret,
+      environment: "sandbox",
+      apiBaseUrl: deadBaseUrl,
+      tokens: connections,
+      logger,
+      retry: { maxAttempts: 3, baseDelayMs: 100 },
+      timing: { sleep: async (ms) => void sleeps.push(ms) },
+      random: () => 0,
+    });
+    const error = await new QuickBooksAccounting(api)
+      .readInvoices(COMPANY, ["2"])
+      .catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ code: "PROVIDER_UNAVAILABLE", retryable: true });
+    expect(sleeps).toEqual([50, 100]);
+    // The error names the failure, never the bearer token.
+    const tokens = cipher.decrypt((await store.find(COMPANY, "quickbooks"))?.encryptedTokens ?? "");
+    expect(JSON.stringify(error)).not.toContain(tokens.accessToken);
+    expect(String((error as Error).message)).not.toContain(tokens.accessToken);
+  });
 });

@@ -326,4 +326,46 @@ describe("QuickBooks emulator limits and webhooks", () => {
       await app.close();
     }
   });
+
+  it("counts each batch item against the per-minute budget", async () => {
+    const qbo = await startQuickBooks({ config: { rateLimit: { perMinute: 3, concurrent: 10 } } });
+    try {
+      const { access_token } = qbo.emulator.tokens.grant(QBO.realmId);
+      const client = sdk(qbo.baseUrl, access_token);
+      const query = (bId: string) => ({ bId, Query: "select * from Customer" });
+      await call((cb) =>
+        client.batch([query("a"), query("b"), query("c")] as unknown as BatchItemRequest[], cb),
+      );
+      const throttled = await failure(call((cb) => client.findCustomers({}, cb)));
+      expect(throttled.response?.status).toBe(429);
+    } finally {
+      await qbo.close();
+    }
+  });
+
+  it("redelivers a webhook the app did not accept, when retries are configured", async () => {
+    const statuses = [500, 200];
+    let deliveries = 0;
+    const app = Fastify();
+    app.post("/webhooks/quickbooks", async (_request, reply) => {
+      deliveries += 1;
+      return reply.status(statuses.shift() ?? 200).send({});
+    });
+    await app.listen({ host: "127.0.0.1", port: 0 });
+    const address = app.server.address();
+    const port = typeof address === "object" && address ? address.port : 0;
+    const qbo = await startQuickBooks({
+      appBaseUrl: `http://127.0.0.1:${port}`,
+      config: { webhookRetryDelaysMs: [0] },
+    });
+    try {
+      qbo.emulator.createCustomer({ DisplayName: "Fay" });
+      await qbo.emulator.idle();
+      expect(deliveries).toBe(2);
+      expect(qbo.logger.lines.filter((line) => line.level === "warn")).toEqual([]);
+    } finally {
+      await qbo.close();
+      await app.close();
+    }
+  });
 });

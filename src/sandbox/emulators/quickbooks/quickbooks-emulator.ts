@@ -41,6 +41,11 @@ export interface QuickBooksEmulatorConfig {
   batchLimit?: number;
   /** `false` stops webhook deliveries (tests of the REST surface alone). */
   webhooks?: boolean;
+  /**
+   * Waits before each redelivery of a webhook the app did not accept. Intuit retries at 10 s,
+   * 20 s, 30 s, 5 min… (reference §A8); the default is none, so control calls stay prompt.
+   */
+  webhookRetryDelaysMs?: number[];
 }
 
 const MAX_REQUEST_LOG = 10_000;
@@ -424,6 +429,8 @@ export class QuickBooksEmulator implements Emulator {
         `BatchItemRequest must hold between 1 and ${limit} items`,
       );
     }
+    // Each item counts against the realm's per-minute budget, as on the real service.
+    this.charge(items.length - 1);
     const now = this.options.clock.now();
     const responses = items.map((raw) => {
       const item = raw as Record<string, unknown>;
@@ -513,6 +520,13 @@ export class QuickBooksEmulator implements Emulator {
     return true;
   }
 
+  private charge(extraRequests: number): void {
+    const now = (this.config.monotonicNow ?? performance.now.bind(performance))();
+    for (let index = 0; index < extraRequests; index += 1) {
+      this.windowStarts.push(now);
+    }
+  }
+
   private basicAuthOk(header: string | undefined): boolean {
     const expected = `Basic ${Buffer.from(`${this.config.clientId}:${this.config.clientSecret}`).toString("base64")}`;
     return header === expected;
@@ -556,6 +570,24 @@ export class QuickBooksEmulator implements Emulator {
 
   private async deliver(body: string, signature: string): Promise<void> {
     const url = `${this.options.appBaseUrl.replace(/\/$/, "")}/webhooks/quickbooks`;
+    const retries = [...(this.config.webhookRetryDelaysMs ?? [])];
+    for (;;) {
+      const failure = await this.attempt(url, body, signature);
+      if (failure === null) {
+        return;
+      }
+      const delay = retries.shift();
+      if (delay === undefined) {
+        this.options.logger.warn({ provider: "quickbooks", failure }, "emulated webhook gave up");
+        return;
+      }
+      // Waiting inside the delivery keeps idle() honest: a retry pending is still in flight.
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
+
+  /** One POST; null when the app answered 2xx, else why not. */
+  private async attempt(url: string, body: string, signature: string): Promise<string | null> {
     try {
       const response = await fetch(url, {
         method: "POST",
@@ -565,17 +597,9 @@ export class QuickBooksEmulator implements Emulator {
         signal: AbortSignal.timeout(3_000),
       });
       await response.arrayBuffer();
-      if (!response.ok) {
-        this.options.logger.warn(
-          { provider: "quickbooks", status: response.status },
-          "emulated webhook was not accepted",
-        );
-      }
+      return response.ok ? null : `HTTP ${response.status}`;
     } catch (error) {
-      this.options.logger.warn(
-        { provider: "quickbooks", error: error instanceof Error ? error.message : String(error) },
-        "emulated webhook could not be delivered",
-      );
+      return error instanceof Error ? error.message : String(error);
     }
   }
 }
