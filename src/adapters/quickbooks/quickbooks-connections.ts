@@ -81,6 +81,43 @@ export class QuickBooksConnections implements QuickBooksTokenSource {
     return this.refresh(companyId, rejectedAccessToken);
   }
 
+  /**
+   * Disconnects: revokes the grant at Intuit (best effort: a grant already gone is fine) and
+   * forgets the tokens, under the row lock so no refresh races the revocation.
+   */
+  async disconnect(companyId: string): Promise<void> {
+    const now = this.options.clock.now();
+    await this.options.store.withLockedConnection(
+      companyId,
+      "quickbooks",
+      async (row) => {
+        if (!row?.encryptedTokens) {
+          return { result: undefined };
+        }
+        try {
+          await this.options.oauth.revoke(
+            this.options.cipher.decrypt(row.encryptedTokens).refreshToken,
+          );
+        } catch (error) {
+          if (!(error instanceof RefreshRejectedError)) {
+            throw error;
+          }
+        }
+        return {
+          result: undefined,
+          update: {
+            status: "disconnected",
+            encryptedTokens: null,
+            accessTokenExpiresAt: null,
+            refreshTokenExpiresAt: null,
+          },
+        };
+      },
+      now,
+    );
+    this.options.logger.info({ provider: "quickbooks", companyId }, "QuickBooks disconnected");
+  }
+
   /** Daily heartbeat: a refresh keeps the 100-day refresh token rolling, and proves the grant. */
   async heartbeat(companyId: string): Promise<void> {
     await this.refresh(companyId, null, true);

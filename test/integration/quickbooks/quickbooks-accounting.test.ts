@@ -277,4 +277,16 @@ describe("QuickBooks adapter against the emulator", () => {
     expect(JSON.stringify(error)).not.toContain(tokens.accessToken);
     expect(String((error as Error).message)).not.toContain(tokens.accessToken);
   });
+
+  it("disconnect revokes the grant at QuickBooks and forgets the tokens", async () => {
+    const row = await store.find(COMPANY, "quickbooks");
+    const { refreshToken } = cipher.decrypt(row?.encryptedTokens ?? "");
+    await connections.disconnect(COMPANY);
+    expect(qbo.emulator.tokens.refreshWith(refreshToken)).toBe("invalid_grant");
+    const after = await store.find(COMPANY, "quickbooks");
+    expect(after).toMatchObject({ status: "disconnected", encryptedTokens: null });
+    await expect(connections.credentials(COMPANY)).rejects.toMatchObject({
+      code: "PROVIDER_NOT_CONFIGURED",
+    });
+  });
 });
