@@ -145,6 +145,12 @@ export const configSchema = z.object({
     .optional()
     .describe("Intuit app client id. Unset: sandbox emulator."),
   QUICKBOOKS_CLIENT_SECRET: z.string().min(1).optional().describe("Intuit app client secret."),
+  QUICKBOOKS_ENVIRONMENT: z
+    .enum(["production", "sandbox"])
+    .default("production")
+    .describe(
+      "Which Intuit environment the real QuickBooks app uses (Intuit's own developer sandbox or production).",
+    ),
   QUICKBOOKS_WEBHOOK_VERIFIER_TOKEN: z
     .string()
     .min(1)

@@ -1,9 +1,18 @@
+import { randomBytes } from "node:crypto";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import closeWithGrace from "close-with-grace";
 import type { Logger as PinoLogger } from "pino";
 import { FileTemplates } from "./adapters/file-templates.js";
 import { createLogger } from "./adapters/logger.js";
+import { QuickBooksAccounting } from "./adapters/quickbooks/quickbooks-accounting.js";
+import { QuickBooksApi } from "./adapters/quickbooks/quickbooks-api.js";
+import { QuickBooksConnections } from "./adapters/quickbooks/quickbooks-connections.js";
+import { QuickBooksImportReader } from "./adapters/quickbooks/quickbooks-import-source.js";
+import { QuickBooksOAuth } from "./adapters/quickbooks/quickbooks-oauth.js";
 import { QuickBooksWebhookVerifier } from "./adapters/quickbooks/quickbooks-webhook-verifier.js";
+import { TokenCipher } from "./adapters/quickbooks/token-cipher.js";
 import { SlackStaffNotifier } from "./adapters/slack/slack-staff-notifier.js";
 import { SlackWebhookVerifier } from "./adapters/slack/slack-webhook-verifier.js";
 import { StripeWebhookVerifier } from "./adapters/stripe/stripe-webhook-verifier.js";
@@ -13,18 +22,23 @@ import { TwilioWebhookVerifier } from "./adapters/twilio/twilio-webhook-verifier
 import type { DispatchDeps } from "./app/dispatch-outbox.js";
 import type { Clock, Logger, SmsSender, StaffNotifier } from "./app/ports.js";
 import { type InboundDeps, receiveInboundEvent } from "./app/process-inbound-event.js";
+import { importFromQuickBooks } from "./app/quickbooks-import.js";
 import type { WebhookVerifier } from "./app/webhook-verifier-port.js";
 import { type Config, ConfigError, loadConfig, realProviders } from "./config.js";
 import { type DatabaseHandle, databaseTarget, openDatabase } from "./db/client.js";
 import { databaseHealth } from "./db/health.js";
 import { runMigrations } from "./db/migrate.js";
+import { DrizzleCompanyStore } from "./db/stores/company-store.js";
 import { DrizzleOutboxStore } from "./db/stores/outbox-store.js";
 import { DrizzlePipelineStore } from "./db/stores/pipeline-store.js";
+import { DrizzleProviderConnectionStore } from "./db/stores/provider-connection-store.js";
+import { DrizzleQuickBooksImportStore } from "./db/stores/quickbooks-import-store.js";
 import { buildApp } from "./http/build-app.js";
 import { quickbooksWebhookRoutes } from "./http/routes/webhooks-quickbooks.js";
 import { slackWebhookRoutes } from "./http/routes/webhooks-slack.js";
 import { stripeWebhookRoutes } from "./http/routes/webhooks-stripe.js";
 import { twilioWebhookRoutes } from "./http/routes/webhooks-twilio.js";
+import { demoCompany } from "./sandbox/demo-company.js";
 import { SandboxClock } from "./sandbox/sandbox-clock.js";
 import { SANDBOX_CREDENTIALS, type Sandbox, startSandbox } from "./sandbox/sandbox-server.js";
 import { settle } from "./sandbox/settle.js";
@@ -41,6 +55,7 @@ import {
 export interface RunningDuetext {
   appUrl: string;
   sandbox: Sandbox | null;
+  quickbooks: QuickBooksServices;
   clock: Clock;
   stop(): Promise<void>;
 }
@@ -161,6 +176,14 @@ export async function startDuetext(
     return sandbox ? Object.values(sandbox.emulators) : [];
   }
 
+  const quickbooks = await quickbooksServices(config, handle, clock, logger, {
+    sandboxUrl: real.quickbooks ? null : (sandbox?.url ?? null),
+    redirectBaseUrl: real.quickbooks ? config.PUBLIC_BASE_URL : loopbackUrl,
+  });
+  if (sandbox && !real.quickbooks) {
+    await connectSandboxCompany(handle, quickbooks, logger);
+  }
+
   const dispatch: DispatchDeps = {
     outbox: new DrizzleOutboxStore(handle.db),
     sms: smsSender(config, real.twilio, sandbox, loopbackUrl),
@@ -183,6 +206,7 @@ export async function startDuetext(
   return {
     appUrl: loopbackUrl,
     sandbox,
+    quickbooks,
     clock,
     async stop() {
       await app.close();
@@ -223,6 +247,124 @@ async function main(): Promise<void> {
       "",
     ].join("\n"),
   );
+}
+
+export interface QuickBooksServices {
+  connections: QuickBooksConnections;
+  accounting: QuickBooksAccounting;
+  reader: QuickBooksImportReader;
+  importStore: DrizzleQuickBooksImportStore;
+}
+
+/**
+ * One QuickBooks API client per process (it holds the per-realm limits), over the real
+ * Intuit hosts or the sandbox emulator.
+ */
+export async function quickbooksServices(
+  config: Config,
+  handle: DatabaseHandle,
+  clock: Clock,
+  logger: Logger,
+  where: { sandboxUrl: string | null; redirectBaseUrl: string },
+): Promise<QuickBooksServices> {
+  const emulated = where.sandboxUrl !== null;
+  const credentials = emulated
+    ? {
+        clientId: SANDBOX_CREDENTIALS.quickbooks.clientId,
+        clientSecret: SANDBOX_CREDENTIALS.quickbooks.clientSecret,
+      }
+    : {
+        clientId: config.QUICKBOOKS_CLIENT_ID ?? "",
+        clientSecret: config.QUICKBOOKS_CLIENT_SECRET ?? "",
+      };
+  const environment = emulated ? "sandbox" : config.QUICKBOOKS_ENVIRONMENT;
+  const oauth = new QuickBooksOAuth({
+    ...credentials,
+    redirectUri: `${where.redirectBaseUrl}/connect/quickbooks/callback`,
+    environment,
+    oauthBaseUrl: where.sandboxUrl ?? undefined,
+  });
+  const connections = new QuickBooksConnections({
+    store: new DrizzleProviderConnectionStore(handle.db),
+    cipher: new TokenCipher(await tokenEncryptionKey(config, emulated, logger)),
+    oauth,
+    clock,
+    logger,
+  });
+  const api = new QuickBooksApi({
+    ...credentials,
+    environment,
+    apiBaseUrl: where.sandboxUrl ?? undefined,
+    tokens: connections,
+    logger,
+  });
+  return {
+    connections,
+    accounting: new QuickBooksAccounting(api),
+    reader: new QuickBooksImportReader(api),
+    importStore: new DrizzleQuickBooksImportStore(handle.db),
+  };
+}
+
+/**
+ * TOKEN_ENCRYPTION_KEY, or in the sandbox a development key kept under DATA_DIR so stored
+ * tokens survive restarts. Real QuickBooks tokens are never encrypted with a generated key.
+ */
+async function tokenEncryptionKey(
+  config: Config,
+  emulated: boolean,
+  logger: Logger,
+): Promise<Uint8Array> {
+  if (config.TOKEN_ENCRYPTION_KEY) {
+    return Buffer.from(config.TOKEN_ENCRYPTION_KEY, "base64");
+  }
+  if (!emulated) {
+    throw new ConfigError([
+      "TOKEN_ENCRYPTION_KEY: required with real QuickBooks (openssl rand -base64 32)",
+    ]);
+  }
+  const path = join(config.DATA_DIR, "sandbox-token-encryption.key");
+  const existing = await readFile(path, "utf8").catch(() => null);
+  if (existing) {
+    return Buffer.from(existing.trim(), "base64");
+  }
+  const key = randomBytes(32);
+  await mkdir(config.DATA_DIR, { recursive: true });
+  await writeFile(path, key.toString("base64"), { mode: 0o600 });
+  logger.warn(
+    { path },
+    "sandbox: generated a development token-encryption key (set TOKEN_ENCRYPTION_KEY in production)",
+  );
+  return key;
+}
+
+/** The sandbox's demo company connects to the emulated QuickBooks the way a person would. */
+async function connectSandboxCompany(
+  handle: DatabaseHandle,
+  quickbooks: QuickBooksServices,
+  logger: Logger,
+) {
+  const demo = demoCompany("2000-01-01");
+  const companyId = await new DrizzleCompanyStore(handle.db).findOrCreate(
+    demo.companyName,
+    demo.timeZone,
+  );
+  if ((await quickbooks.connections.status(companyId)) !== "connected") {
+    const consent = await fetch(quickbooks.connections.authorizeUrl(`sandbox-${companyId}`), {
+      redirect: "manual",
+    });
+    const callback = consent.headers.get("location");
+    if (!callback) {
+      throw new Error("The QuickBooks emulator did not redirect back from consent");
+    }
+    await quickbooks.connections.connect(companyId, callback);
+  }
+  const summary = await importFromQuickBooks(
+    { source: quickbooks.reader, store: quickbooks.importStore, logger },
+    companyId,
+  );
+  logger.info({ companyId, ...summary }, "sandbox: demo company imported from QuickBooks");
+  return companyId;
 }
 
 /** Webhook secrets: the configured ones for real providers, the sandbox's for emulated ones. */

@@ -1,7 +1,7 @@
 import pino from "pino";
 import { parseConfig } from "../../src/config.js";
 import { type RunningDuetext, startDuetext } from "../../src/main.js";
-import { createTestDatabase } from "./test-database.js";
+import { createTestDatabase, type TestDatabase } from "./test-database.js";
 
 /**
  * The whole product as `npm start` builds it, every provider emulated, on ephemeral loopback
@@ -9,7 +9,7 @@ import { createTestDatabase } from "./test-database.js";
  */
 export async function startSandboxedApp(
   startAt = "2026-11-20T15:00:00Z",
-): Promise<RunningDuetext & { sandboxUrl: string }> {
+): Promise<RunningDuetext & { sandboxUrl: string; database: TestDatabase }> {
   const database = await createTestDatabase();
   const running = await startDuetext(
     parseConfig({
@@ -25,5 +25,5 @@ export async function startSandboxedApp(
     await running.stop();
     throw new Error("expected the sandbox to run with no provider credentials");
   }
-  return { ...running, sandboxUrl: running.sandbox.url };
+  return { ...running, sandboxUrl: running.sandbox.url, database };
 }

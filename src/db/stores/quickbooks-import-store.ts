@@ -4,8 +4,9 @@ import type {
   ImportedInvoice,
   QuickBooksSyncStore,
 } from "../../app/quickbooks-import.js";
+import { toE164 } from "../../domain/phone.js";
 import type { Database } from "../client.js";
-import { customers, invoices } from "../schema/index.js";
+import { customers, invoices, phones } from "../schema/index.js";
 
 // Upserts for the QuickBooks import, keyed by (company, QuickBooks id) so a re-run or a resumed
 // run updates rather than duplicates. Rows go in chunks to stay far below the bind-parameter
@@ -50,7 +51,40 @@ export class DrizzleQuickBooksImportStore implements QuickBooksSyncStore {
         }
       }
     }
+    await this.upsertPhones(companyId, rows, ids);
     return ids;
+  }
+
+  /** Each customer's numbers in E.164; the first (Mobile when QuickBooks has one) is preferred. */
+  private async upsertPhones(
+    companyId: string,
+    rows: ImportedCustomer[],
+    ids: Map<string, string>,
+  ) {
+    const values = rows.flatMap((row) => {
+      const customerId = ids.get(row.quickbooksId);
+      const numbers = [
+        ...new Set(row.phoneNumbers.map((raw) => toE164(raw)).filter((e164) => e164 !== null)),
+      ];
+      return customerId
+        ? numbers.map((e164, index) => ({
+            companyId,
+            customerId,
+            e164,
+            source: index === 0 ? ("primary" as const) : ("alternate" as const),
+            isPreferred: index === 0,
+          }))
+        : [];
+    });
+    for (let start = 0; start < values.length; start += CHUNK) {
+      await this.db
+        .insert(phones)
+        .values(values.slice(start, start + CHUNK))
+        .onConflictDoUpdate({
+          target: [phones.companyId, phones.e164],
+          set: { customerId: sql`excluded.customer_id`, updatedAt: sql`now()` },
+        });
+    }
   }
 
   async upsertInvoices(

@@ -1,6 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SlackStaffNotifier } from "../../../src/adapters/slack/slack-staff-notifier.js";
 import { StripePayments } from "../../../src/adapters/stripe/stripe-payments.js";
+import {
+  companies,
+  customers,
+  invoices,
+  phones,
+  providerConnections,
+} from "../../../src/db/schema/index.js";
 import { SANDBOX_CREDENTIALS } from "../../../src/sandbox/sandbox-server.js";
 import { startSandboxedApp } from "../../helpers/start-sandboxed-app.js";
 
@@ -42,6 +49,25 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await running?.stop();
+});
+
+describe("sandbox start-up", () => {
+  it("connects the demo company to the emulated QuickBooks through OAuth and imports customers, phones and open invoices", async () => {
+    const { db } = running.database;
+    const [company] = await db.select().from(companies);
+    expect(company?.name).toBe("Acme Plumbing & Heating");
+    expect(await running.quickbooks.connections.status(company?.id ?? "")).toBe("connected");
+    const [connection] = await db.select().from(providerConnections);
+    expect(connection?.encryptedTokens).not.toContain("access");
+    expect(await db.select().from(customers)).toHaveLength(20);
+    const maria = (await db.select().from(customers)).find(
+      (customer) => customer.displayName === "Maria Gonzalez",
+    );
+    expect(maria?.language).toBe("es");
+    const phoneRows = await db.select().from(phones);
+    expect(phoneRows.find((phone) => phone.customerId === maria?.id)?.e164).toBe("+15125550100");
+    expect((await db.select().from(invoices)).length).toBeGreaterThanOrEqual(30);
+  });
 });
 
 describe("sandbox control API", () => {
