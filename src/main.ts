@@ -22,6 +22,7 @@ import { TwilioWebhookVerifier } from "./adapters/twilio/twilio-webhook-verifier
 import type { DispatchDeps } from "./app/dispatch-outbox.js";
 import type { Clock, Logger, SmsSender, StaffNotifier } from "./app/ports.js";
 import { type InboundDeps, receiveInboundEvent } from "./app/process-inbound-event.js";
+import type { QuickBooksConnector } from "./app/quickbooks-connect-port.js";
 import { importFromQuickBooks } from "./app/quickbooks-import.js";
 import type { WebhookVerifier } from "./app/webhook-verifier-port.js";
 import { type Config, ConfigError, loadConfig, realProviders } from "./config.js";
@@ -34,6 +35,7 @@ import { DrizzlePipelineStore } from "./db/stores/pipeline-store.js";
 import { DrizzleProviderConnectionStore } from "./db/stores/provider-connection-store.js";
 import { DrizzleQuickBooksImportStore } from "./db/stores/quickbooks-import-store.js";
 import { buildApp } from "./http/build-app.js";
+import { connectQuickBooksRoutes } from "./http/routes/connect-quickbooks.js";
 import { quickbooksWebhookRoutes } from "./http/routes/webhooks-quickbooks.js";
 import { slackWebhookRoutes } from "./http/routes/webhooks-slack.js";
 import { stripeWebhookRoutes } from "./http/routes/webhooks-stripe.js";
@@ -114,6 +116,34 @@ export async function startDuetext(
     logger,
   });
   const secrets = webhookSecrets(config);
+  const companies = new DrizzleCompanyStore(handle.db);
+  // QuickBooks services need the sandbox's address, known only after it listens; the connect
+  // pages reach them through this late-bound connector.
+  let quickbooks: QuickBooksServices | null = null;
+  const services = () => {
+    if (!quickbooks) {
+      throw new Error("QuickBooks services are not ready yet");
+    }
+    return quickbooks;
+  };
+  const connector: QuickBooksConnector = {
+    companyExists: (companyId) => companies.exists(companyId),
+    authorizeUrl: (state) => services().connections.authorizeUrl(state),
+    connect: (companyId, callbackUrl) => services().connections.connect(companyId, callbackUrl),
+    startImport: (companyId) => {
+      const { reader, importStore } = services();
+      importFromQuickBooks({ source: reader, store: importStore, logger }, companyId, (progress) =>
+        logger.info({ companyId, ...progress }, "QuickBooks import progress"),
+      ).then(
+        (summary) => logger.info({ companyId, ...summary }, "QuickBooks import finished"),
+        (error: unknown) =>
+          logger.error(
+            { companyId, err: error instanceof Error ? error.message : String(error) },
+            "QuickBooks import failed",
+          ),
+      );
+    },
+  };
   const app = await buildApp(
     {
       health: () => databaseHealth(handle),
@@ -142,6 +172,13 @@ export async function startDuetext(
             new QuickBooksWebhookVerifier(secrets.quickbooksVerifierToken),
           ),
         ),
+        connectQuickBooksRoutes({
+          connector,
+          get publicBaseUrl() {
+            return real.quickbooks ? config.PUBLIC_BASE_URL : loopbackUrl;
+          },
+          logger,
+        }),
       ],
     },
     { logger },
@@ -176,12 +213,12 @@ export async function startDuetext(
     return sandbox ? Object.values(sandbox.emulators) : [];
   }
 
-  const quickbooks = await quickbooksServices(config, handle, clock, logger, {
+  quickbooks = await quickbooksServices(config, handle, clock, logger, {
     sandboxUrl: real.quickbooks ? null : (sandbox?.url ?? null),
     redirectBaseUrl: real.quickbooks ? config.PUBLIC_BASE_URL : loopbackUrl,
   });
   if (sandbox && !real.quickbooks) {
-    await connectSandboxCompany(handle, quickbooks, logger);
+    await connectSandboxCompany(companies, quickbooks, logger);
   }
 
   const dispatch: DispatchDeps = {
@@ -340,15 +377,12 @@ async function tokenEncryptionKey(
 
 /** The sandbox's demo company connects to the emulated QuickBooks the way a person would. */
 async function connectSandboxCompany(
-  handle: DatabaseHandle,
+  companies: DrizzleCompanyStore,
   quickbooks: QuickBooksServices,
   logger: Logger,
 ) {
   const demo = demoCompany("2000-01-01");
-  const companyId = await new DrizzleCompanyStore(handle.db).findOrCreate(
-    demo.companyName,
-    demo.timeZone,
-  );
+  const companyId = await companies.findOrCreate(demo.companyName, demo.timeZone);
   if ((await quickbooks.connections.status(companyId)) !== "connected") {
     const consent = await fetch(quickbooks.connections.authorizeUrl(`sandbox-${companyId}`), {
       redirect: "manual",

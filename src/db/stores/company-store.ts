@@ -5,6 +5,14 @@ import { companies } from "../schema/index.js";
 export class DrizzleCompanyStore {
   constructor(private readonly db: Database) {}
 
+  async exists(companyId: string): Promise<boolean> {
+    const [row] = await this.db
+      .select({ id: companies.id })
+      .from(companies)
+      .where(eq(companies.id, companyId));
+    return row !== undefined;
+  }
+
   /** The company with this name, created on first use (the sandbox's demo company). */
   async findOrCreate(name: string, timeZone: string): Promise<string> {
     const [existing] = await this.db
