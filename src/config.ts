@@ -151,6 +151,11 @@ export const configSchema = z.object({
     .describe(
       "Which Intuit environment the real QuickBooks app uses (Intuit's own developer sandbox or production).",
     ),
+  QUICKBOOKS_SYNC_INTERVAL_MS: positiveInt
+    .default(15 * 60_000)
+    .describe(
+      "How often QuickBooks Change Data Capture runs as the safety net behind webhooks (and the daily token heartbeat is checked).",
+    ),
   QUICKBOOKS_WEBHOOK_VERIFIER_TOKEN: z
     .string()
     .min(1)

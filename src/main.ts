@@ -24,6 +24,7 @@ import type { Clock, Logger, SmsSender, StaffNotifier } from "./app/ports.js";
 import { type InboundDeps, receiveInboundEvent } from "./app/process-inbound-event.js";
 import type { QuickBooksConnector } from "./app/quickbooks-connect-port.js";
 import { importFromQuickBooks } from "./app/quickbooks-import.js";
+import { runQuickBooksSyncPass } from "./app/quickbooks-sync-pass.js";
 import type { WebhookVerifier } from "./app/webhook-verifier-port.js";
 import { type Config, ConfigError, loadConfig, realProviders } from "./config.js";
 import { type DatabaseHandle, databaseTarget, openDatabase } from "./db/client.js";
@@ -237,6 +238,22 @@ export async function startDuetext(
     schedulerIntervalMs: config.SCHEDULER_INTERVAL_MS,
     dispatcherIntervalMs: config.DISPATCHER_INTERVAL_MS,
     batchSize: config.WORKER_BATCH_SIZE,
+    quickbooksSync: {
+      intervalMs: config.QUICKBOOKS_SYNC_INTERVAL_MS,
+      run: () =>
+        runQuickBooksSyncPass({
+          connections: new DrizzleProviderConnectionStore(handle.db),
+          sync: {
+            source: services().reader,
+            store: services().importStore,
+            logger,
+            now: () => clock.now(),
+          },
+          heartbeat: (companyId) => services().connections.heartbeat(companyId),
+          clock,
+          logger,
+        }),
+    },
   };
   const workers = config.WORKERS_ENABLED ? startWorkers(workerDeps) : null;
 

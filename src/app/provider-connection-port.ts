@@ -29,6 +29,15 @@ export interface ConnectionUpdate {
 }
 
 export interface ProviderConnectionStore {
+  listConnected(provider: ConnectionProvider): Promise<StoredConnection[]>;
+  /** Free-form per-connection state (e.g. the QuickBooks CDC cursor). */
+  readSettings(companyId: string, provider: ConnectionProvider): Promise<Record<string, unknown>>;
+  mergeSettings(
+    companyId: string,
+    provider: ConnectionProvider,
+    patch: Record<string, unknown>,
+    at: Date,
+  ): Promise<void>;
   find(companyId: string, provider: ConnectionProvider): Promise<StoredConnection | null>;
   /** The connection a provider account (e.g. a QuickBooks realm) belongs to, for webhooks. */
   findByExternalAccount(

@@ -9,6 +9,8 @@ export interface WorkerDeps {
   schedulerIntervalMs: number;
   dispatcherIntervalMs: number;
   batchSize: number;
+  /** Periodic QuickBooks Change Data Capture and token heartbeat, when QuickBooks is in use. */
+  quickbooksSync?: { intervalMs: number; run(): Promise<unknown> };
 }
 
 /**
@@ -38,7 +40,21 @@ export async function dispatcherPass(
 
 export function startWorkers(deps: WorkerDeps): WorkerLoop {
   const logger = deps.inbound.logger;
+  const quickbooksSync = deps.quickbooksSync;
   const loops = [
+    ...(quickbooksSync
+      ? [
+          startWorkerLoop(
+            "quickbooks-sync",
+            quickbooksSync.intervalMs,
+            async () => {
+              await quickbooksSync.run();
+              return false;
+            },
+            logger,
+          ),
+        ]
+      : []),
     startWorkerLoop(
       "scheduler",
       deps.schedulerIntervalMs,

@@ -1,4 +1,4 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type {
   ConnectionProvider,
   ConnectionUpdate,
@@ -26,6 +26,54 @@ const columns = {
 
 export class DrizzleProviderConnectionStore implements ProviderConnectionStore {
   constructor(private readonly db: Database) {}
+
+  listConnected(provider: ConnectionProvider): Promise<StoredConnection[]> {
+    return this.db
+      .select(columns)
+      .from(providerConnections)
+      .where(
+        and(
+          eq(providerConnections.provider, provider),
+          eq(providerConnections.status, "connected"),
+        ),
+      );
+  }
+
+  async readSettings(
+    companyId: string,
+    provider: ConnectionProvider,
+  ): Promise<Record<string, unknown>> {
+    const [row] = await this.db
+      .select({ settings: providerConnections.settings })
+      .from(providerConnections)
+      .where(
+        and(
+          eq(providerConnections.companyId, companyId),
+          eq(providerConnections.provider, provider),
+        ),
+      );
+    return row?.settings ?? {};
+  }
+
+  async mergeSettings(
+    companyId: string,
+    provider: ConnectionProvider,
+    patch: Record<string, unknown>,
+    at: Date,
+  ): Promise<void> {
+    await this.db
+      .update(providerConnections)
+      .set({
+        settings: sql`${providerConnections.settings} || ${JSON.stringify(patch)}::jsonb`,
+        updatedAt: at,
+      })
+      .where(
+        and(
+          eq(providerConnections.companyId, companyId),
+          eq(providerConnections.provider, provider),
+        ),
+      );
+  }
 
   async find(companyId: string, provider: ConnectionProvider): Promise<StoredConnection | null> {
     return selectOne(this.db, companyId, provider, false);
