@@ -1,6 +1,7 @@
 import { Command } from "commander";
 import { registerClassifyCommand } from "./classify-command.js";
 import { registerMigrateCommand } from "./migrate-command.js";
+import { registerSyncCommand } from "./sync-command.js";
 
 const program = new Command()
   .name("duetext")
@@ -12,6 +13,7 @@ const program = new Command()
   );
 
 registerMigrateCommand(program);
+registerSyncCommand(program);
 registerClassifyCommand(program);
 
 await program.parseAsync(process.argv);

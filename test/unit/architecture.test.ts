@@ -75,6 +75,8 @@ const ALLOWED_RINGS: Record<string, string[]> = {
     "src/config",
     "src/db",
     "src/adapters",
+    // The CLI composes like `npm start` does, from the composition root's exported builders.
+    "src/main",
   ],
   "src/sandbox": ["src/app", "src/domain", "machines", "src/adapters", "src/http"],
   "src/main": ["*"],
