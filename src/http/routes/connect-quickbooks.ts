@@ -25,7 +25,8 @@ const callbackQuery = z.object({
 });
 
 function page(reply: FastifyReply, status: number, title: string, message: string) {
-  const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
+  const escapeHtml = (text: string) =>
+    text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
   return reply
     .status(status)
     .type("text/html; charset=utf-8")
