@@ -147,7 +147,15 @@ export async function startDuetext(
   };
   const app = await buildApp(
     {
-      health: () => databaseHealth(handle),
+      health: async () => {
+        const report = await databaseHealth(handle);
+        return report.ok
+          ? {
+              ...report,
+              connections: await new DrizzleProviderConnectionStore(handle.db).countByStatus(),
+            }
+          : report;
+      },
       routes: [
         twilioWebhookRoutes(
           webhookRoutes(
@@ -198,6 +206,13 @@ export async function startDuetext(
           host: config.HOST === "0.0.0.0" ? "0.0.0.0" : config.HOST,
           port: config.SANDBOX_PORT,
           seedDemo: true,
+          onReset: async () => {
+            // The QuickBooks connection goes with the data; the company reconnects and imports
+            // whatever the emulator now holds (the demo company, or nothing).
+            const companyId = await companies.findOrCreate(DEMO.companyName, DEMO.timeZone);
+            await companies.resetCompanyData(companyId);
+            await connectSandboxCompany(companies, services(), logger);
+          },
           settle: () =>
             settle({
               emulators: sandboxEmulators(),
@@ -392,14 +407,16 @@ async function tokenEncryptionKey(
   return key;
 }
 
+/** The demo company's name and zone (its invoices depend on the date; these do not). */
+const DEMO = demoCompany("2000-01-01");
+
 /** The sandbox's demo company connects to the emulated QuickBooks the way a person would. */
 async function connectSandboxCompany(
   companies: DrizzleCompanyStore,
   quickbooks: QuickBooksServices,
   logger: Logger,
 ) {
-  const demo = demoCompany("2000-01-01");
-  const companyId = await companies.findOrCreate(demo.companyName, demo.timeZone);
+  const companyId = await companies.findOrCreate(DEMO.companyName, DEMO.timeZone);
   if ((await quickbooks.connections.status(companyId)) !== "connected") {
     const consent = await fetch(quickbooks.connections.authorizeUrl(`sandbox-${companyId}`), {
       redirect: "manual",

@@ -116,7 +116,10 @@ function renderInvoices(state) {
     el("td", {}, el("button", { type: "button", onclick: () => {
       const amount = prompt("Check amount", String(invoice.balance));
       if (amount) call("POST", "/_sandbox/qbo/invoices/" + invoice.id + "/payments", { amount: Number(amount) });
-    } }, "Record check"))));
+    } }, "Record check"), " ", el("button", { type: "button", onclick: () => {
+      const due = prompt("New due date (YYYY-MM-DD)", invoice.dueDate);
+      if (due) call("PATCH", "/_sandbox/qbo/invoices/" + invoice.id, { DueDate: due });
+    } }, "Edit due date"))));
   $("invoices").replaceChildren(el("table", {}, el("thead", {}, el("tr", {}, ...["#", "Customer", "Due", "Balance", ""].map((h) => el("th", {}, h)))), el("tbody", {}, ...rows)));
 }
 

@@ -61,6 +61,8 @@ export interface SandboxOptions {
   /** Runs the app's workers until idle (the control API returns only after it). */
   settle(): Promise<unknown>;
   seedDemo: boolean;
+  /** Empties the app's side after the emulators were reset (and reseeded, if asked). */
+  onReset?(seed: "demo" | null): Promise<void>;
 }
 
 export function createEmulators(options: EmulatorOptions): SandboxEmulators {
@@ -134,11 +136,13 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       businessNumber: SANDBOX_CREDENTIALS.twilio.businessNumber,
       reset: async ({ seed }) => {
         emulators.twilio.reset();
+        emulators.stripe.reset();
         emulators.slack.reset();
         emulators.quickbooks.reset();
         if (seed === "demo") {
           seedDemoCompany(emulators, options.clock);
         }
+        await options.onReset?.(seed);
       },
     }),
   );

@@ -1,6 +1,25 @@
-import { eq } from "drizzle-orm";
+import { eq, isNull, or } from "drizzle-orm";
 import type { Database } from "../client.js";
-import { companies } from "../schema/index.js";
+import {
+  auditLog,
+  companies,
+  consentEvents,
+  customers,
+  inboundEvents,
+  invoices,
+  messages,
+  outbox,
+  payLinks,
+  paymentPlans,
+  payments,
+  phones,
+  promises,
+  providerConnections,
+  scripts,
+  tasks,
+  threads,
+  threadTimers,
+} from "../schema/index.js";
 
 export class DrizzleCompanyStore {
   constructor(private readonly db: Database) {}
@@ -11,6 +30,45 @@ export class DrizzleCompanyStore {
       .from(companies)
       .where(eq(companies.id, companyId));
     return row !== undefined;
+  }
+
+  /**
+   * Everything the company has accumulated, gone, in one transaction; the company row stays
+   * with default settings. The sandbox's reset: also drops webhooks no company claimed, since
+   * a reset emulator may hand out the same provider ids again.
+   */
+  async resetCompanyData(companyId: string): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      // Children before parents (foreign keys).
+      for (const table of [
+        auditLog,
+        tasks,
+        paymentPlans,
+        promises,
+        payments,
+        payLinks,
+        outbox,
+        messages,
+        threadTimers,
+      ]) {
+        await tx.delete(table).where(eq(table.companyId, companyId));
+      }
+      await tx.delete(threads).where(eq(threads.companyId, companyId));
+      await tx
+        .delete(inboundEvents)
+        .where(or(eq(inboundEvents.companyId, companyId), isNull(inboundEvents.companyId)));
+      for (const table of [
+        consentEvents,
+        scripts,
+        invoices,
+        phones,
+        customers,
+        providerConnections,
+      ]) {
+        await tx.delete(table).where(eq(table.companyId, companyId));
+      }
+      await tx.update(companies).set({ settings: {} }).where(eq(companies.id, companyId));
+    });
   }
 
   /** The company with this name, created on first use (the sandbox's demo company). */

@@ -27,6 +27,23 @@ const columns = {
 export class DrizzleProviderConnectionStore implements ProviderConnectionStore {
   constructor(private readonly db: Database) {}
 
+  /** How many connections each provider has per status, for health and admin pages. */
+  async countByStatus(): Promise<Record<string, Record<string, number>>> {
+    const rows = await this.db
+      .select({
+        provider: providerConnections.provider,
+        status: providerConnections.status,
+        count: sql<number>`count(*)::int`,
+      })
+      .from(providerConnections)
+      .groupBy(providerConnections.provider, providerConnections.status);
+    const counts: Record<string, Record<string, number>> = {};
+    for (const row of rows) {
+      counts[row.provider] = { ...counts[row.provider], [row.status]: row.count };
+    }
+    return counts;
+  }
+
   listConnected(provider: ConnectionProvider): Promise<StoredConnection[]> {
     return this.db
       .select(columns)

@@ -4,6 +4,8 @@ export interface HealthReport {
   ok: boolean;
   database: { ok: boolean; kind: string; error?: string };
   migrations: { applied: number; known: number; latest: string | null } | null;
+  /** Provider connections by status, e.g. { quickbooks: { connected: 1, reconnect_needed: 1 } }. */
+  connections?: Record<string, Record<string, number>>;
 }
 
 export type HealthCheck = () => Promise<HealthReport>;

@@ -4,6 +4,7 @@ import { StripePayments } from "../../../src/adapters/stripe/stripe-payments.js"
 import {
   companies,
   customers,
+  inboundEvents,
   invoices,
   phones,
   providerConnections,
@@ -233,11 +234,22 @@ describe("sandbox control API", () => {
     ).toBe(404);
   });
 
-  it("POST /_sandbox/reset empties the company, or reseeds the demo", async () => {
+  it("POST /_sandbox/reset empties the company in the emulators and the app, or reseeds the demo", async () => {
+    const { db } = running.database;
+    expect((await db.select().from(inboundEvents)).length).toBeGreaterThan(0);
     expect((await api("POST", "/_sandbox/reset", {})).status).toBe(200);
-    expect((await api<State>("GET", "/_sandbox/state")).body.customers).toEqual([]);
+    const empty = (await api<State>("GET", "/_sandbox/state")).body;
+    expect(empty.customers).toEqual([]);
+    expect(empty.stripe).toEqual({ sessions: [], payments: [] });
+    expect(empty.slack).toEqual([]);
+    expect(empty.phones.every((phone) => phone.messages.length === 0)).toBe(true);
+    expect(await db.select().from(customers)).toEqual([]);
+    expect(await db.select().from(invoices)).toEqual([]);
+    expect(await db.select().from(inboundEvents)).toEqual([]);
+    expect((await db.select().from(companies)).map((company) => company.settings)).toEqual([{}]);
     expect((await api("POST", "/_sandbox/reset", { seed: "demo" })).status).toBe(200);
     expect((await api<State>("GET", "/_sandbox/state")).body.customers).toHaveLength(20);
+    expect(await db.select().from(customers)).toHaveLength(20);
     expect((await api("POST", "/_sandbox/reset", { seed: "everything" })).status).toBe(400);
   });
 
@@ -247,5 +259,6 @@ describe("sandbox control API", () => {
     expect(await page.text()).toContain("duetext sandbox");
     const health = await fetch(`${running.appUrl}/healthz`);
     expect(health.status).toBe(200);
+    expect(await health.json()).toMatchObject({ connections: { quickbooks: { connected: 1 } } });
   });
 });

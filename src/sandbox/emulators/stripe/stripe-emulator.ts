@@ -116,7 +116,7 @@ const JSON_TYPE = "application/json";
 
 export class StripeEmulator implements Emulator {
   readonly provider = "stripe" as const;
-  private readonly account: StripeAccount;
+  private account: StripeAccount;
   private readonly sender: WebhookSender;
   private readonly enabled: ReadonlySet<string>;
   private readonly idempotency = new Map<string, StoredResponse>();
@@ -251,6 +251,13 @@ export class StripeEmulator implements Emulator {
 
   injectFault(fault: InjectedFault): void {
     this.faults.push({ ...fault, remaining: fault.times ?? 1 });
+  }
+
+  /** Forgets every object, event and stored idempotent response: a brand-new account. */
+  reset(): void {
+    this.account = new StripeAccount(this.options.clock, (event) => this.deliver(event));
+    this.idempotency.clear();
+    this.faults = [];
   }
 
   clearFaults(): void {
