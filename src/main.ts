@@ -19,12 +19,14 @@ import { StripeWebhookVerifier } from "./adapters/stripe/stripe-webhook-verifier
 import { systemClock } from "./adapters/system-clock.js";
 import { TwilioSmsSender } from "./adapters/twilio/twilio-sms-sender.js";
 import { TwilioWebhookVerifier } from "./adapters/twilio/twilio-webhook-verifier.js";
+import { CoalescingRunner } from "./app/coalescing-runner.js";
 import type { DispatchDeps } from "./app/dispatch-outbox.js";
 import type { Clock, Logger, SmsSender, StaffNotifier } from "./app/ports.js";
 import { type InboundDeps, receiveInboundEvent } from "./app/process-inbound-event.js";
 import type { QuickBooksConnector } from "./app/quickbooks-connect-port.js";
 import { importFromQuickBooks } from "./app/quickbooks-import.js";
-import { runQuickBooksSyncPass } from "./app/quickbooks-sync-pass.js";
+import { runQuickBooksSyncPass, syncQuickBooksCompany } from "./app/quickbooks-sync-pass.js";
+import { quickbooksRealmOf } from "./app/quickbooks-webhook-event.js";
 import type { WebhookVerifier } from "./app/webhook-verifier-port.js";
 import { type Config, ConfigError, loadConfig, realProviders } from "./config.js";
 import { type DatabaseHandle, databaseTarget, openDatabase } from "./db/client.js";
@@ -95,12 +97,41 @@ export async function startDuetext(
     "database ready",
   );
 
+  const connectionStore = new DrizzleProviderConnectionStore(handle.db);
   const inbound: InboundDeps = {
     store: new DrizzlePipelineStore(handle.db),
     clock,
     logger,
     maxAttempts: config.INBOUND_MAX_ATTEMPTS,
+    handlers: {
+      // A QuickBooks change notice carries ids only: re-read that company's changes.
+      "quickbooks.event": async (payload) => {
+        const realm = quickbooksRealmOf(payload);
+        const connection = realm
+          ? await connectionStore.findByExternalAccount("quickbooks", realm)
+          : null;
+        if (!connection || connection.status !== "connected") {
+          return {
+            rejected: `No company is connected to QuickBooks company ${realm ?? "(none named)"}`,
+          };
+        }
+        await quickbooksSyncs.trigger(connection.companyId);
+        return undefined;
+      },
+    },
   };
+  const quickbooksSyncs = new CoalescingRunner((companyId) =>
+    syncQuickBooksCompany(
+      { connections: connectionStore, sync: quickbooksSyncDeps(), clock, logger },
+      companyId,
+    ),
+  );
+  const quickbooksSyncDeps = () => ({
+    source: services().reader,
+    store: services().importStore,
+    logger,
+    now: () => clock.now(),
+  });
   // Emulated providers call the app on loopback and sign what they call; real ones sign
   // PUBLIC_BASE_URL.
   const loopbackHost = config.HOST === "0.0.0.0" ? "127.0.0.1" : config.HOST;
@@ -234,6 +265,8 @@ export async function startDuetext(
     redirectBaseUrl: real.quickbooks ? config.PUBLIC_BASE_URL : loopbackUrl,
   });
   if (sandbox && !real.quickbooks) {
+    // Let the seeding's webhooks land first: they predate the connection and change nothing.
+    await Promise.all(Object.values(sandbox.emulators).map((emulator) => emulator.idle()));
     await connectSandboxCompany(companies, quickbooks, logger);
   }
 
@@ -257,13 +290,8 @@ export async function startDuetext(
       intervalMs: config.QUICKBOOKS_SYNC_INTERVAL_MS,
       run: () =>
         runQuickBooksSyncPass({
-          connections: new DrizzleProviderConnectionStore(handle.db),
-          sync: {
-            source: services().reader,
-            store: services().importStore,
-            logger,
-            now: () => clock.now(),
-          },
+          connections: connectionStore,
+          sync: quickbooksSyncDeps(),
           heartbeat: (companyId) => services().connections.heartbeat(companyId),
           clock,
           logger,

@@ -19,7 +19,6 @@ const RECORDED_ONLY = new Set([
   "stripe.event",
   "slack.action",
   "slack.event",
-  "quickbooks.event",
 ]);
 
 const e164 = z

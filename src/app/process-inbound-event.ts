@@ -4,15 +4,24 @@ import { retryDelayMs } from "./backoff.js";
 import { normalizeInbound } from "./normalize-inbound.js";
 import type { Clock, Logger, NewInboundEvent, PipelineStore } from "./ports.js";
 
+/**
+ * Handles a stored event that does not go to a thread machine (e.g. a QuickBooks change
+ * notice, which triggers a sync). Runs outside any database transaction, since it calls
+ * providers; it must be idempotent, as a crash before the processed mark repeats it.
+ */
+export type InboundHandler = (payload: unknown) => Promise<{ rejected: string } | undefined>;
+
 export interface InboundDeps {
   store: PipelineStore;
   clock: Clock;
   logger: Logger;
   maxAttempts: number;
+  handlers?: Record<string, InboundHandler>;
 }
 
 export type InboundOutcome =
   | { status: "processed"; threadId: string; state: string; version: number }
+  | { status: "handled" }
   | { status: "duplicate"; id: string }
   | { status: "skipped" }
   | { status: "rejected"; reason: string }
@@ -38,6 +47,10 @@ export async function receiveInboundEvent(
 export async function processInboundEvent(deps: InboundDeps, id: string): Promise<InboundOutcome> {
   const now = deps.clock.now();
   try {
+    const handled = await runHandler(deps, id, now);
+    if (handled) {
+      return handled;
+    }
     return await deps.store.inTransaction(async (uow): Promise<InboundOutcome> => {
       const stored = await uow.claimInboundEvent(id);
       if (!stored) {
@@ -83,4 +96,35 @@ export async function processInboundEvent(deps: InboundDeps, id: string): Promis
     deps.logger.warn({ inboundEventId: id, err: error.message, outcome }, "inbound event failed");
     return { status: outcome, error: error.message };
   }
+}
+
+async function runHandler(
+  deps: InboundDeps,
+  id: string,
+  now: Date,
+): Promise<InboundOutcome | null> {
+  if (!deps.handlers) {
+    return null;
+  }
+  const stored = await deps.store.inTransaction((uow) => uow.claimInboundEvent(id));
+  const handler = stored ? deps.handlers[stored.type] : undefined;
+  if (!stored || !handler) {
+    return null;
+  }
+  const result = await handler(stored.payload);
+  return deps.store.inTransaction(async (uow): Promise<InboundOutcome> => {
+    if (!(await uow.claimInboundEvent(id))) {
+      return { status: "skipped" };
+    }
+    if (result) {
+      await uow.markInboundRejected(id, result.rejected, now);
+      deps.logger.info(
+        { inboundEventId: id, type: stored.type, reason: result.rejected },
+        "inbound event not applied",
+      );
+      return { status: "rejected", reason: result.rejected };
+    }
+    await uow.markInboundProcessed(id, null, now);
+    return { status: "handled" };
+  });
 }

@@ -18,6 +18,24 @@ export interface QuickBooksSyncPassDeps {
 
 const DAY_MS = 86_400_000;
 
+/** Change Data Capture for one company since its stored cursor; then the cursor moves on. */
+export async function syncQuickBooksCompany(
+  deps: Pick<QuickBooksSyncPassDeps, "connections" | "sync" | "clock" | "logger">,
+  companyId: string,
+): Promise<void> {
+  const now = deps.clock.now();
+  const settings = await deps.connections.readSettings(companyId, "quickbooks");
+  const since = typeof settings.cdcSince === "string" ? new Date(settings.cdcSince) : null;
+  const result = await syncQuickBooksChanges(deps.sync, companyId, since);
+  await deps.connections.mergeSettings(
+    companyId,
+    "quickbooks",
+    { cdcSince: result.nextSince.toISOString() },
+    now,
+  );
+  deps.logger.info({ provider: "quickbooks", companyId, ...result }, "QuickBooks changes synced");
+}
+
 export async function runQuickBooksSyncPass(
   deps: QuickBooksSyncPassDeps,
 ): Promise<{ companies: number; failed: number }> {
@@ -33,19 +51,7 @@ export async function runQuickBooksSyncPass(
       if (heartbeatDue) {
         await deps.heartbeat(companyId);
       }
-      const settings = await deps.connections.readSettings(companyId, "quickbooks");
-      const since = typeof settings.cdcSince === "string" ? new Date(settings.cdcSince) : null;
-      const result = await syncQuickBooksChanges(deps.sync, companyId, since);
-      await deps.connections.mergeSettings(
-        companyId,
-        "quickbooks",
-        { cdcSince: result.nextSince.toISOString() },
-        now,
-      );
-      deps.logger.info(
-        { provider: "quickbooks", companyId, ...result },
-        "QuickBooks changes synced",
-      );
+      await syncQuickBooksCompany(deps, companyId);
     } catch (thrown) {
       failed++;
       const error = toAppError(thrown);

@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runQuickBooksSyncPass } from "../../../src/app/quickbooks-sync-pass.js";
-import { invoices, providerConnections } from "../../../src/db/schema/index.js";
+import { inboundEvents, invoices, providerConnections } from "../../../src/db/schema/index.js";
 import { DrizzleProviderConnectionStore } from "../../../src/db/stores/provider-connection-store.js";
 import { startSandboxedApp } from "../../helpers/start-sandboxed-app.js";
 
@@ -31,6 +31,39 @@ function pass() {
     logger,
   });
 }
+
+describe("QuickBooks webhooks", () => {
+  it("a check recorded in QuickBooks reaches the app's invoice within the control API call, through the signed webhook", async () => {
+    const { db } = running.database;
+    const state = (await (await fetch(`${running.sandboxUrl}/_sandbox/state`)).json()) as {
+      invoices: Array<{ id: string; balance: number }>;
+    };
+    const target = state.invoices[1];
+    const response = await fetch(
+      `${running.sandboxUrl}/_sandbox/qbo/invoices/${target?.id}/payments`,
+      {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ amount: 15 }),
+      },
+    );
+    expect(response.status).toBe(200);
+    const [row] = await db
+      .select()
+      .from(invoices)
+      .where(eq(invoices.quickbooksId, target?.id ?? ""));
+    expect(row?.balanceMinor).toBe(Math.round(((target?.balance ?? 0) - 15) * 100));
+    const events = await db
+      .select()
+      .from(inboundEvents)
+      .where(eq(inboundEvents.type, "quickbooks.event"));
+    expect(events.some((event) => event.status === "processed")).toBe(true);
+    // Notices sent while the demo company was being seeded, before it connected, say why.
+    expect(events.find((event) => event.status === "rejected")?.error).toMatch(
+      /No company is connected/,
+    );
+  });
+});
 
 describe("QuickBooks sync pass (CDC safety net and heartbeat)", () => {
   it("brings a check recorded in QuickBooks into the app, keeps the cursor, and refreshes tokens daily", async () => {
