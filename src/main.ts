@@ -110,7 +110,7 @@ export async function startDuetext(
         const connection = realm
           ? await connectionStore.findByExternalAccount("quickbooks", realm)
           : null;
-        if (!connection || connection.status !== "connected") {
+        if (connection?.status !== "connected") {
           return {
             rejected: `No company is connected to QuickBooks company ${realm ?? "(none named)"}`,
           };
