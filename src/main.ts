@@ -106,6 +106,7 @@ export async function startDuetext(
     handlers: {
       // A QuickBooks change notice carries ids only: re-read that company's changes.
       "quickbooks.event": async (payload) => {
+        await quickbooksAvailable;
         const realm = quickbooksRealmOf(payload);
         const connection = realm
           ? await connectionStore.findByExternalAccount("quickbooks", realm)
@@ -152,6 +153,11 @@ export async function startDuetext(
   // QuickBooks services need the sandbox's address, known only after it listens; the connect
   // pages reach them through this late-bound connector.
   let quickbooks: QuickBooksServices | null = null;
+  let quickbooksReady: (services: QuickBooksServices) => void = () => {};
+  // Webhooks may arrive in the moments between listening and building these; they wait.
+  const quickbooksAvailable = new Promise<QuickBooksServices>((resolve) => {
+    quickbooksReady = resolve;
+  });
   const services = () => {
     if (!quickbooks) {
       throw new Error("QuickBooks services are not ready yet");
@@ -265,10 +271,11 @@ export async function startDuetext(
     redirectBaseUrl: real.quickbooks ? config.PUBLIC_BASE_URL : loopbackUrl,
   });
   if (sandbox && !real.quickbooks) {
-    // Let the seeding's webhooks land first: they predate the connection and change nothing.
-    await Promise.all(Object.values(sandbox.emulators).map((emulator) => emulator.idle()));
+    // Connect before webhooks are handled: the seeding's notices then find the fresh
+    // connection and fold into one sync instead of spending the previous run's dead tokens.
     await connectSandboxCompany(companies, quickbooks, logger);
   }
+  quickbooksReady(quickbooks);
 
   const dispatch: DispatchDeps = {
     outbox: new DrizzleOutboxStore(handle.db),
@@ -445,16 +452,15 @@ async function connectSandboxCompany(
   logger: Logger,
 ) {
   const companyId = await companies.findOrCreate(DEMO.companyName, DEMO.timeZone);
-  if ((await quickbooks.connections.status(companyId)) !== "connected") {
-    const consent = await fetch(quickbooks.connections.authorizeUrl(`sandbox-${companyId}`), {
-      redirect: "manual",
-    });
-    const callback = consent.headers.get("location");
-    if (!callback) {
-      throw new Error("The QuickBooks emulator did not redirect back from consent");
-    }
-    await quickbooks.connections.connect(companyId, callback);
+  // The emulator starts empty with every process, so earlier tokens are dead: consent again.
+  const consent = await fetch(quickbooks.connections.authorizeUrl(`sandbox-${companyId}`), {
+    redirect: "manual",
+  });
+  const callback = consent.headers.get("location");
+  if (!callback) {
+    throw new Error("The QuickBooks emulator did not redirect back from consent");
   }
+  await quickbooks.connections.connect(companyId, callback);
   const summary = await importFromQuickBooks(
     { source: quickbooks.reader, store: quickbooks.importStore, logger },
     companyId,
