@@ -313,8 +313,9 @@ export async function startDuetext(
     quickbooks,
     clock,
     async stop() {
-      await app.close();
+      // Emulators first: they are the clients of the app's webhook routes.
       await sandbox?.close();
+      await app.close();
       await workers?.stop();
       await handle.close();
     },
