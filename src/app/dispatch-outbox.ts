@@ -50,8 +50,13 @@ export async function dispatchOutbox(
     await deps.outbox.complete(row.id, await reconcile(deps, row));
     result.reconciled++;
   }
-  const rows = await deps.outbox.claimDue(now, limit);
-  for (const row of rows) {
+  // One row per claim, each with a fresh lease: a batch claimed at once could outlive its
+  // lease while earlier rows are still being sent, and another worker would reclaim it.
+  for (let claimed = 0; claimed < limit; claimed++) {
+    const [row] = await deps.outbox.claimDue(deps.clock.now(), 1);
+    if (!row) {
+      break;
+    }
     const decision = await runEffect(deps, row);
     await deps.outbox.complete(row.id, decision);
     if (decision.status === "sent") {
@@ -86,6 +91,11 @@ async function runEffect(deps: DispatchDeps, row: OutboxRow): Promise<OutboxDeci
       { outboxId: row.id, effectType: row.effectType, code: error.code, err: error.message },
       "effect failed",
     );
+    if (row.effectType === "sendSms" && error.retryable) {
+      // The provider may have accepted the text before the failure (timeout, reset, 5xx):
+      // stay `sending` so reconciliation asks it before anything is sent again.
+      return { status: "still_unknown", at, error: error.message };
+    }
     if (error.retryable && row.attempts < deps.maxAttempts) {
       return {
         status: "retry",
@@ -120,7 +130,8 @@ async function sendSms(deps: DispatchDeps, row: OutboxRow): Promise<OutboxDecisi
   const { params, to, body, threadId } = await renderSms(deps, row);
   const sent = await deps.sms.send({ companyId: row.companyId, to, body, reference: row.id });
   const at = deps.clock.now();
-  await deps.outbox.recordOutboundMessage({
+  // The text is out: nothing after this point may turn the row into a retry.
+  await recordMessage(deps, {
     companyId: row.companyId,
     threadId,
     outboxId: row.id,
@@ -134,6 +145,20 @@ async function sendSms(deps: DispatchDeps, row: OutboxRow): Promise<OutboxDecisi
     at,
   });
   return { status: "sent", at, providerRef: sent.providerMessageId };
+}
+
+async function recordMessage(
+  deps: DispatchDeps,
+  message: Parameters<OutboxStore["recordOutboundMessage"]>[0],
+): Promise<void> {
+  try {
+    await deps.outbox.recordOutboundMessage(message);
+  } catch (error) {
+    deps.logger.error(
+      { outboxId: message.outboxId, err: error instanceof Error ? error.message : String(error) },
+      "text sent but its message row was not recorded",
+    );
+  }
 }
 
 async function notifyStaff(deps: DispatchDeps, row: OutboxRow): Promise<OutboxDecision> {
@@ -201,6 +226,10 @@ async function reconcile(deps: DispatchDeps, row: OutboxRow): Promise<OutboxDeci
     };
   } catch (thrown) {
     const error = toAppError(thrown);
-    return { status: "still_unknown", at, error: error.message };
+    // Only a provider we could not reach leaves the question open; anything else (a template
+    // gone, a thread deleted) will not improve by asking again.
+    return error.retryable
+      ? { status: "still_unknown", at, error: error.message }
+      : { status: "failed", at, error: `could not reconcile: ${error.message}` };
   }
 }

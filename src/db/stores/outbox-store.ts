@@ -115,7 +115,9 @@ export class DrizzleOutboxStore implements OutboxStore {
   }
 }
 
+/** Every decision is about a row this worker holds in `sending`; a row that moved on is left alone. */
 async function applyDecision(db: Queryable, id: string, decision: OutboxDecision): Promise<void> {
+  const held = and(eq(outbox.id, id), eq(outbox.status, "sending"));
   switch (decision.status) {
     case "sent":
       await db
@@ -127,19 +129,19 @@ async function applyDecision(db: Queryable, id: string, decision: OutboxDecision
           result: decision.result ?? null,
           lastError: null,
         })
-        .where(eq(outbox.id, id));
+        .where(held);
       return;
     case "retry":
       await db
         .update(outbox)
         .set({ status: "pending", availableAt: decision.retryAt, lastError: decision.error })
-        .where(eq(outbox.id, id));
+        .where(held);
       return;
     case "failed":
       await db
         .update(outbox)
         .set({ status: "failed", completedAt: decision.at, lastError: decision.error })
-        .where(eq(outbox.id, id));
+        .where(held);
       return;
     case "requeue":
       await db
@@ -150,14 +152,14 @@ async function applyDecision(db: Queryable, id: string, decision: OutboxDecision
           claimedAt: null,
           lastError: decision.note,
         })
-        .where(eq(outbox.id, id));
+        .where(held);
       return;
     case "still_unknown":
       // Stay `sending`: the lease restarts and the provider is asked again next time.
       await db
         .update(outbox)
         .set({ claimedAt: decision.at, lastError: decision.error })
-        .where(eq(outbox.id, id));
+        .where(held);
       return;
   }
 }

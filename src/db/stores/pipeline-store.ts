@@ -161,14 +161,14 @@ class DrizzlePipelineUnitOfWork implements PipelineUnitOfWork {
     await this.tx
       .update(inboundEvents)
       .set({ status: "processed", threadId, processedAt: at, error: null })
-      .where(eq(inboundEvents.id, id));
+      .where(and(eq(inboundEvents.id, id), eq(inboundEvents.status, "pending")));
   }
 
   async markInboundRejected(id: string, reason: string, at: Date): Promise<void> {
     await this.tx
       .update(inboundEvents)
       .set({ status: "rejected", error: reason, processedAt: at })
-      .where(eq(inboundEvents.id, id));
+      .where(and(eq(inboundEvents.id, id), eq(inboundEvents.status, "pending")));
   }
 
   async lockThread(key: ThreadKey): Promise<LockedThread> {

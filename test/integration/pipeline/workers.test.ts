@@ -4,6 +4,7 @@ import { dispatchOutbox } from "../../../src/app/dispatch-outbox.js";
 import { fireDueTimers } from "../../../src/app/fire-due-timers.js";
 import { receiveInboundEvent } from "../../../src/app/process-inbound-event.js";
 import { outbox, threads, threadTimers } from "../../../src/db/schema/index.js";
+import { AppError } from "../../../src/domain/errors.js";
 import { FakeSmsSender } from "../../fakes/fake-sms-sender.js";
 import {
   createCompany,
@@ -258,6 +259,53 @@ describe("scheduler and dispatcher workers", () => {
       .where(eq(outbox.id, row?.id ?? ""));
     expect(after?.status).toBe("sending");
     expect(after?.lastError).toContain("provider unreachable");
+  });
+
+  it("never retries a text blindly after a failure that may have reached the provider", async () => {
+    const { db } = harness.database;
+    const [threadId] = await createThreads(1);
+    await drainOutbox();
+    const [row] = await db
+      .insert(outbox)
+      .values({
+        companyId,
+        threadId: threadId ?? "",
+        effectType: "sendSms",
+        payload: {
+          template: "staff.message",
+          kind: "staff",
+          language: "en",
+          vars: { text: "timeout" },
+        },
+        availableAt: harness.clock.now(),
+        createdAt: harness.clock.now(),
+      })
+      .returning();
+    const flaky = new FakeSmsSender(() => harness.clock.now());
+    flaky.send = async () => {
+      throw new AppError("PROVIDER_UNAVAILABLE", "socket hang up", { retryable: true });
+    };
+    await dispatchOutbox({ ...harness.dispatch, sms: flaky }, 10);
+    const [after] = await db
+      .select()
+      .from(outbox)
+      .where(eq(outbox.id, row?.id ?? ""));
+    expect(after?.status).toBe("sending");
+    // Within the lease nothing happens; after it, the provider is asked first and, having
+    // nothing, the text is sent once.
+    const timeoutTexts = () =>
+      harness.sms.sent.filter((message) => message.body.endsWith(": timeout"));
+    await dispatchOutbox(harness.dispatch, 10);
+    expect(timeoutTexts()).toHaveLength(0);
+    harness.clock.advance(harness.dispatch.sendingLeaseMs + 1_000);
+    expect((await dispatchOutbox(harness.dispatch, 10)).reconciled).toBeGreaterThanOrEqual(1);
+    await dispatchOutbox(harness.dispatch, 10);
+    expect(timeoutTexts()).toHaveLength(1);
+    const [sent] = await db
+      .select()
+      .from(outbox)
+      .where(eq(outbox.id, row?.id ?? ""));
+    expect(sent?.status).toBe("sent");
   });
 
   it("fires a due timer into the thread machine: a kept promise's check closes nothing, a broken one resumes", async () => {
