@@ -39,6 +39,7 @@ import { DrizzleProviderConnectionStore } from "./db/stores/provider-connection-
 import { DrizzleQuickBooksImportStore } from "./db/stores/quickbooks-import-store.js";
 import { buildApp } from "./http/build-app.js";
 import { connectQuickBooksRoutes } from "./http/routes/connect-quickbooks.js";
+import { loopbackOnlyUnless } from "./http/routes/loopback-only.js";
 import { quickbooksWebhookRoutes } from "./http/routes/webhooks-quickbooks.js";
 import { slackWebhookRoutes } from "./http/routes/webhooks-slack.js";
 import { stripeWebhookRoutes } from "./http/routes/webhooks-stripe.js";
@@ -80,9 +81,12 @@ export async function startDuetext(
     overrides.logger ?? createLogger({ level: config.LOG_LEVEL, pretty: config.LOG_PRETTY });
   const real = realProviders(config);
   const sandboxed = !(real.quickbooks && real.stripe && real.twilio && real.slack);
+  // Only a pure sandbox may stand still or listen beyond loopback: once any provider is real,
+  // real customers depend on timers coming due and the control API must stay private.
+  const fullSandbox = !(real.quickbooks || real.stripe || real.twilio || real.slack);
   const clock: Clock = sandboxed
     ? new SandboxClock(config.SANDBOX_START_AT ? new Date(config.SANDBOX_START_AT) : new Date(), {
-        frozen: config.SANDBOX_CLOCK === "frozen",
+        frozen: fullSandbox && config.SANDBOX_CLOCK === "frozen",
       })
     : systemClock;
 
@@ -194,28 +198,40 @@ export async function startDuetext(
           : report;
       },
       routes: [
-        twilioWebhookRoutes(
-          webhookRoutes(
-            "twilio",
-            new TwilioWebhookVerifier({ authToken: secrets.twilioAuthToken }),
+        loopbackOnlyUnless(
+          real.twilio,
+          twilioWebhookRoutes(
+            webhookRoutes(
+              "twilio",
+              new TwilioWebhookVerifier({ authToken: secrets.twilioAuthToken }),
+            ),
           ),
         ),
-        stripeWebhookRoutes(
-          webhookRoutes(
-            "stripe",
-            new StripeWebhookVerifier({ webhookSecret: secrets.stripeWebhookSecret }),
+        loopbackOnlyUnless(
+          real.stripe,
+          stripeWebhookRoutes(
+            webhookRoutes(
+              "stripe",
+              new StripeWebhookVerifier({ webhookSecret: secrets.stripeWebhookSecret }),
+            ),
           ),
         ),
-        slackWebhookRoutes(
-          webhookRoutes(
-            "slack",
-            new SlackWebhookVerifier({ signingSecret: secrets.slackSigningSecret }),
+        loopbackOnlyUnless(
+          real.slack,
+          slackWebhookRoutes(
+            webhookRoutes(
+              "slack",
+              new SlackWebhookVerifier({ signingSecret: secrets.slackSigningSecret }),
+            ),
           ),
         ),
-        quickbooksWebhookRoutes(
-          webhookRoutes(
-            "quickbooks",
-            new QuickBooksWebhookVerifier(secrets.quickbooksVerifierToken),
+        loopbackOnlyUnless(
+          real.quickbooks,
+          quickbooksWebhookRoutes(
+            webhookRoutes(
+              "quickbooks",
+              new QuickBooksWebhookVerifier(secrets.quickbooksVerifierToken),
+            ),
           ),
         ),
         connectQuickBooksRoutes({
@@ -240,7 +256,7 @@ export async function startDuetext(
           clock,
           logger,
           appBaseUrl: loopbackUrl,
-          host: config.HOST === "0.0.0.0" ? "0.0.0.0" : config.HOST,
+          host: fullSandbox ? config.HOST : "127.0.0.1",
           port: config.SANDBOX_PORT,
           seedDemo: true,
           onReset: async () => {
