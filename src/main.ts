@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { createHmac, randomBytes } from "node:crypto";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -236,6 +236,8 @@ export async function startDuetext(
         ),
         connectQuickBooksRoutes({
           connector,
+          stateKey: connectStateKey(config),
+          now: () => clock.now(),
           get publicBaseUrl() {
             return real.quickbooks ? config.PUBLIC_BASE_URL : loopbackUrl;
           },
@@ -484,6 +486,18 @@ async function connectSandboxCompany(
   );
   logger.info({ companyId, ...summary }, "sandbox: demo company imported from QuickBooks");
   return companyId;
+}
+
+/**
+ * Signs the QuickBooks consent `state`: derived from TOKEN_ENCRYPTION_KEY so every instance
+ * agrees; without it (the sandbox, one process) a random per-process key.
+ */
+function connectStateKey(config: Config): Buffer {
+  return config.TOKEN_ENCRYPTION_KEY
+    ? createHmac("sha256", Buffer.from(config.TOKEN_ENCRYPTION_KEY, "base64"))
+        .update("duetext/connect-state")
+        .digest()
+    : randomBytes(32);
 }
 
 /** Webhook secrets: the configured ones for real providers, the sandbox's for emulated ones. */

@@ -26,6 +26,14 @@ export function createLogger(options: { level: string; pretty: boolean }): Logge
   return pino({
     level: options.level,
     redact: { paths: REDACTED_PATHS, censor: "[redacted]" },
+    serializers: {
+      // Query strings carry OAuth codes and states; paths are enough to follow a request.
+      req: (request: { method?: string; url?: string; id?: string }) => ({
+        id: request.id,
+        method: request.method,
+        url: typeof request.url === "string" ? request.url.split("?")[0] : request.url,
+      }),
+    },
     ...(options.pretty
       ? { transport: { target: "pino-pretty", options: { colorize: true } } }
       : {}),

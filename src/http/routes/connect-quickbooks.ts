@@ -11,6 +11,9 @@ import type { QuickBooksConnector } from "../../app/quickbooks-connect-port.js";
 
 export interface ConnectQuickBooksDeps {
   connector: QuickBooksConnector;
+  /** Signs `state`; the same on every instance so a consent may return to any of them. */
+  stateKey: Buffer;
+  now(): Date;
   /** PUBLIC_BASE_URL: the callback URL Intuit redirected to, as registered with the app. */
   publicBaseUrl: string;
   logger: Logger;
@@ -23,6 +26,8 @@ const callbackQuery = z.object({
   realmId: z.string().min(1).optional(),
   error: z.string().optional(),
 });
+
+const STATE_MAX_AGE_MS = 30 * 60_000;
 
 function page(reply: FastifyReply, status: number, title: string, message: string) {
   const escapeHtml = (text: string) =>
@@ -37,11 +42,12 @@ function page(reply: FastifyReply, status: number, title: string, message: strin
 }
 
 export function connectQuickBooksRoutes(deps: ConnectQuickBooksDeps): FastifyPluginAsync {
-  const secret = randomBytes(32);
-  const sign = (value: string) => createHmac("sha256", secret).update(value).digest("base64url");
+  const sign = (value: string) =>
+    createHmac("sha256", deps.stateKey).update(value).digest("base64url");
 
+  // company . issued-at (ms) . nonce . signature
   const makeState = (companyId: string) => {
-    const body = `${companyId}.${randomBytes(9).toString("base64url")}`;
+    const body = `${companyId}.${deps.now().getTime()}.${randomBytes(9).toString("base64url")}`;
     return `${body}.${sign(body)}`;
   };
 
@@ -56,7 +62,11 @@ export function connectQuickBooksRoutes(deps: ConnectQuickBooksDeps): FastifyPlu
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
       return null;
     }
-    return body.slice(0, body.lastIndexOf("."));
+    const [companyId, issuedAt] = body.split(".");
+    const age = deps.now().getTime() - Number(issuedAt);
+    return companyId && Number.isFinite(age) && age >= 0 && age <= STATE_MAX_AGE_MS
+      ? companyId
+      : null;
   };
 
   return async (app) => {

@@ -48,6 +48,24 @@ describe("GET /connect/quickbooks and its callback", () => {
       .toBeGreaterThanOrEqual(30);
   });
 
+  it("refuses a consent that comes back more than 30 minutes after it started", async () => {
+    const [company] = await running.database.db
+      .insert(companies)
+      .values({ name: "Late Co", timeZone: "America/New_York" })
+      .returning();
+    const start = await get(`${running.appUrl}/connect/quickbooks?company=${company?.id}`);
+    const consent = await get(start.headers.get("location") ?? "");
+    await fetch(`${running.sandboxUrl}/_sandbox/clock`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ advance: "PT31M" }),
+    });
+    const callback = await get(consent.headers.get("location") ?? "");
+    expect(callback.status).toBe(400);
+    expect(await callback.text()).toContain("invalid or expired");
+    expect(await running.quickbooks.connections.status(company?.id ?? "")).toBe("not_connected");
+  });
+
   it("refuses a forged or replayed state, an unknown company and a denied consent, with a clear page", async () => {
     const forged = await get(
       `${running.appUrl}/connect/quickbooks/callback?code=abc&realmId=1&state=co_x.nonce.bad`,
