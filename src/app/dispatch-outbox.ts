@@ -128,6 +128,7 @@ async function renderSms(deps: DispatchDeps, row: OutboxRow) {
 
 async function sendSms(deps: DispatchDeps, row: OutboxRow): Promise<OutboxDecision> {
   const { params, to, body, threadId } = await renderSms(deps, row);
+  await deps.outbox.recordAttempt(row.id, { to, body });
   const sent = await deps.sms.send({ companyId: row.companyId, to, body, reference: row.id });
   const at = deps.clock.now();
   // The text is out: nothing after this point may turn the row into a retry.
@@ -187,7 +188,12 @@ async function reconcile(deps: DispatchDeps, row: OutboxRow): Promise<OutboxDeci
     return { status: "requeue", at, note: "re-queued after an interrupted attempt" };
   }
   try {
-    const { params, to, body, threadId } = await renderSms(deps, row);
+    if (!row.attempt) {
+      // Claimed but never handed to the provider: nothing can have been sent.
+      return { status: "requeue", at, note: "interrupted before the provider call; re-queued" };
+    }
+    const { params, threadId } = await renderSms(deps, row);
+    const { to, body } = row.attempt;
     const found = await deps.sms.findSent({
       companyId: row.companyId,
       to,

@@ -148,6 +148,8 @@ export interface OutboxRow {
   attempts: number;
   createdAt: Date;
   claimedAt: Date | null;
+  /** What was handed to the provider, saved just before the call (see `recordAttempt`). */
+  attempt: { to: string; body: string } | null;
 }
 
 export interface NewInboundEvent {
@@ -228,6 +230,11 @@ export interface OutboxStore {
    */
   claimStale(staleBefore: Date, now: Date, limit: number): Promise<OutboxRow[]>;
   complete(id: string, outcome: OutboxDecision): Promise<void>;
+  /**
+   * Saves the exact text and recipient before the provider call, so reconciliation asks the
+   * provider about what was really sent, not about a re-render that may differ.
+   */
+  recordAttempt(id: string, attempt: { to: string; body: string }): Promise<void>;
   threadPhone(threadId: string): Promise<{ phone: string; companyName: string } | null>;
   recordOutboundMessage(message: {
     companyId: string;

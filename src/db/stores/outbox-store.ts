@@ -12,6 +12,7 @@ const rowColumns = {
   attempts: outbox.attempts,
   createdAt: outbox.createdAt,
   claimedAt: outbox.claimedAt,
+  attempt: sql<{ to: string; body: string } | null>`${outbox.result} -> 'attempt'`,
 };
 
 export class DrizzleOutboxStore implements OutboxStore {
@@ -67,6 +68,13 @@ export class DrizzleOutboxStore implements OutboxStore {
         )
         .returning(rowColumns);
     });
+  }
+
+  async recordAttempt(id: string, attempt: { to: string; body: string }): Promise<void> {
+    await this.db
+      .update(outbox)
+      .set({ result: { attempt } })
+      .where(and(eq(outbox.id, id), eq(outbox.status, "sending")));
   }
 
   complete(id: string, decision: OutboxDecision): Promise<void> {

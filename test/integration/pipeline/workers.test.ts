@@ -166,12 +166,10 @@ describe("scheduler and dispatcher workers", () => {
       .select()
       .from(threads)
       .where(eq(threads.id, threadId ?? ""));
-    await harness.sms.send({
-      companyId,
-      to: thread?.phone ?? "",
-      body: "Acme Plumbing: crash after send",
-      reference: row?.id ?? "",
-    });
+    // The worker recorded what it handed over, the provider accepted it, then the worker died.
+    const attempt = { to: thread?.phone ?? "", body: "Acme Plumbing: crash after send" };
+    await harness.dispatch.outbox.recordAttempt(row?.id ?? "", attempt);
+    await harness.sms.send({ companyId, ...attempt, reference: row?.id ?? "" });
     const sendsAfterCrash = harness.sms.sent.length;
 
     // Within the lease the row is left alone: another worker may still be mid-call.
@@ -188,7 +186,7 @@ describe("scheduler and dispatcher workers", () => {
     expect(after?.providerRef).toBe(harness.sms.sent.at(-1)?.providerMessageId);
   });
 
-  it("re-sends a row a crash left in `sending` only after the provider confirms it never arrived", async () => {
+  it("re-sends a row a crash left in `sending` before anything was handed to the provider", async () => {
     const { db } = harness.database;
     const [threadId] = await createThreads(1);
     await drainOutbox();
@@ -244,6 +242,11 @@ describe("scheduler and dispatcher workers", () => {
       })
       .returning();
     await harness.dispatch.outbox.claimDue(harness.clock.now(), 10);
+    // The worker got as far as the provider call before it died.
+    await harness.dispatch.outbox.recordAttempt(row?.id ?? "", {
+      to: "+15125550000",
+      body: "provider down",
+    });
     const unreachable = new FakeSmsSender(() => harness.clock.now());
     unreachable.findSent = async () => {
       throw new Error("provider unreachable");
