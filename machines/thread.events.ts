@@ -1,24 +1,11 @@
 import { z } from "zod";
+import { INTENTS, type Intent } from "../src/domain/intents.js";
 import { LANGUAGES, REMINDER_TEMPLATES } from "./thread.templates.js";
 
 // Every event the thread machine accepts, as zod schemas: the pipeline parses stored
 // payloads with these before a transition, so a malformed event is rejected, never applied.
 
-export const INTENTS = [
-  "STOP",
-  "START",
-  "HELP",
-  "PAID",
-  "DISPUTE",
-  "PLAN",
-  "PROMISE",
-  "COPY",
-  "WRONG_NUMBER",
-  "HUMAN",
-  "LANGUAGE",
-  "OTHER",
-] as const;
-export type Intent = (typeof INTENTS)[number];
+export { INTENTS, type Intent };
 
 const at = z.iso.datetime({ offset: true });
 const localDate = z.iso.date();

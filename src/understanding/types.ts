@@ -1,19 +1,6 @@
-export const INTENTS = [
-  "STOP",
-  "START",
-  "HELP",
-  "PAID",
-  "DISPUTE",
-  "PLAN",
-  "PROMISE",
-  "COPY",
-  "WRONG_NUMBER",
-  "HUMAN",
-  "LANGUAGE",
-  "OTHER",
-] as const;
+import type { Intent } from "../domain/intents.js";
 
-export type Intent = (typeof INTENTS)[number];
+export { INTENTS, type Intent } from "../domain/intents.js";
 
 export type Language = "en" | "es";
 

@@ -61,7 +61,7 @@ const PURE_PACKAGES = new Set([
 const ALLOWED_RINGS: Record<string, string[]> = {
   "src/domain": [],
   machines: ["src/domain"],
-  "src/understanding": [],
+  "src/understanding": ["src/domain"],
   "src/app": ["src/domain", "machines", "src/understanding"],
   "src/db": ["src/app", "src/domain", "machines"],
   "src/adapters": ["src/app", "src/domain", "machines"],
