@@ -49,6 +49,24 @@ async function createThreads(count: number): Promise<string[]> {
   return ids;
 }
 
+/** A fresh thread with one staff text queued in its outbox, as the pipeline would leave it. */
+async function queueStaffText(text: string) {
+  const [threadId] = await createThreads(1);
+  await drainOutbox();
+  const [row] = await harness.database.db
+    .insert(outbox)
+    .values({
+      companyId,
+      threadId: threadId ?? "",
+      effectType: "sendSms",
+      payload: { template: "staff.message", kind: "staff", language: "en", vars: { text } },
+      availableAt: harness.clock.now(),
+      createdAt: harness.clock.now(),
+    })
+    .returning();
+  return { threadId, row };
+}
+
 async function drainTimers(): Promise<number> {
   let total = 0;
   for (;;) {
@@ -140,24 +158,7 @@ describe("scheduler and dispatcher workers", () => {
 
   it("does not re-send a row a crash left in `sending` when the provider already has it", async () => {
     const { db } = harness.database;
-    const [threadId] = await createThreads(1);
-    await drainOutbox();
-    const [row] = await db
-      .insert(outbox)
-      .values({
-        companyId,
-        threadId: threadId ?? "",
-        effectType: "sendSms",
-        payload: {
-          template: "staff.message",
-          kind: "staff",
-          language: "en",
-          vars: { text: "crash after send" },
-        },
-        availableAt: harness.clock.now(),
-        createdAt: harness.clock.now(),
-      })
-      .returning();
+    const { threadId, row } = await queueStaffText("crash after send");
     // A worker claims the row and the provider accepts the message, then the worker dies
     // before recording the result.
     const [claimed] = await harness.dispatch.outbox.claimDue(harness.clock.now(), 10);
@@ -188,24 +189,7 @@ describe("scheduler and dispatcher workers", () => {
 
   it("re-sends a row a crash left in `sending` before anything was handed to the provider", async () => {
     const { db } = harness.database;
-    const [threadId] = await createThreads(1);
-    await drainOutbox();
-    const [row] = await db
-      .insert(outbox)
-      .values({
-        companyId,
-        threadId: threadId ?? "",
-        effectType: "sendSms",
-        payload: {
-          template: "staff.message",
-          kind: "staff",
-          language: "en",
-          vars: { text: "crash before send" },
-        },
-        availableAt: harness.clock.now(),
-        createdAt: harness.clock.now(),
-      })
-      .returning();
+    const { row } = await queueStaffText("crash before send");
     await harness.dispatch.outbox.claimDue(harness.clock.now(), 10);
     const sendsBefore = harness.sms.sent.length;
 
@@ -223,24 +207,7 @@ describe("scheduler and dispatcher workers", () => {
 
   it("keeps a `sending` row untouched while the provider cannot say whether it was sent", async () => {
     const { db } = harness.database;
-    const [threadId] = await createThreads(1);
-    await drainOutbox();
-    const [row] = await db
-      .insert(outbox)
-      .values({
-        companyId,
-        threadId: threadId ?? "",
-        effectType: "sendSms",
-        payload: {
-          template: "staff.message",
-          kind: "staff",
-          language: "en",
-          vars: { text: "provider down" },
-        },
-        availableAt: harness.clock.now(),
-        createdAt: harness.clock.now(),
-      })
-      .returning();
+    const { row } = await queueStaffText("provider down");
     await harness.dispatch.outbox.claimDue(harness.clock.now(), 10);
     // The worker got as far as the provider call before it died.
     await harness.dispatch.outbox.recordAttempt(row?.id ?? "", {
@@ -266,24 +233,7 @@ describe("scheduler and dispatcher workers", () => {
 
   it("never retries a text blindly after a failure that may have reached the provider", async () => {
     const { db } = harness.database;
-    const [threadId] = await createThreads(1);
-    await drainOutbox();
-    const [row] = await db
-      .insert(outbox)
-      .values({
-        companyId,
-        threadId: threadId ?? "",
-        effectType: "sendSms",
-        payload: {
-          template: "staff.message",
-          kind: "staff",
-          language: "en",
-          vars: { text: "timeout" },
-        },
-        availableAt: harness.clock.now(),
-        createdAt: harness.clock.now(),
-      })
-      .returning();
+    const { row } = await queueStaffText("timeout");
     const flaky = new FakeSmsSender(() => harness.clock.now());
     flaky.send = async () => {
       throw new AppError("PROVIDER_UNAVAILABLE", "socket hang up", { retryable: true });

@@ -32,6 +32,17 @@ interface Edge {
 const serializeState = (snapshot: ThreadSnapshot) => serializeThreadState(snapshot);
 let edges: Edge[] = [];
 
+const THREAD_STATES = [
+  "active",
+  "promised",
+  "onPlan",
+  "paidClaimed",
+  "disputed",
+  "handedOff",
+  "optedOut",
+  "closed",
+];
+
 function smsEffects(effects: ThreadEffect[]): SendSmsParams[] {
   return effects.flatMap((effect) => (effect.type === "sendSms" ? [effect.params] : []));
 }
@@ -58,18 +69,7 @@ beforeAll(() => {
 describe("thread machine invariants over every reachable transition", () => {
   it("explores a graph of real size", () => {
     expect(edges.length).toBeGreaterThan(10_000);
-    expect(new Set(edges.map((edge) => topLevelState(edge.to)))).toEqual(
-      new Set([
-        "active",
-        "promised",
-        "onPlan",
-        "paidClaimed",
-        "disputed",
-        "handedOff",
-        "optedOut",
-        "closed",
-      ]),
-    );
+    expect(new Set(edges.map((edge) => topLevelState(edge.to)))).toEqual(new Set(THREAD_STATES));
   });
 
   it("never reaches the error status", () => {
@@ -185,18 +185,7 @@ describe("thread machine paths", () => {
       serializeState,
     });
     const reached = new Set(paths.map((path) => topLevelState(path.state)));
-    expect(reached).toEqual(
-      new Set([
-        "active",
-        "promised",
-        "onPlan",
-        "paidClaimed",
-        "disputed",
-        "handedOff",
-        "optedOut",
-        "closed",
-      ]),
-    );
+    expect(reached).toEqual(new Set(THREAD_STATES));
   }, 120_000);
 
   it("on every bounded simple path, an opt-out sends at most one text and silence follows until START", () => {
