@@ -1,40 +1,9 @@
-// Every template id the thread machine can name. Each must exist as
-// `prompts/sms/<id>.<language>.md` for every language (a test checks it).
-
-export const LANGUAGES = ["en", "es"] as const;
-export type Language = (typeof LANGUAGES)[number];
-
-/** Ladder steps choose one of these; the ladder itself lives in src/domain. */
-export const REMINDER_TEMPLATES = [
-  "reminder.before_due",
-  "reminder.due_today",
-  "reminder.overdue",
-  "reminder.overdue_plan_offer",
-  "reminder.final",
-] as const;
-export type ReminderTemplate = (typeof REMINDER_TEMPLATES)[number];
-
-export const TEMPLATE_IDS = [
-  ...REMINDER_TEMPLATES,
-  "reminder.promise_missed",
-  "reminder.installment",
-  "reply.help",
-  "reply.stop_confirm",
-  "reply.start_confirm",
-  "reply.wrong_number_confirm",
-  "reply.paid_ack",
-  "reply.dispute_ack",
-  "reply.plan_offer",
-  "reply.plan_confirm",
-  "reply.promise_confirm",
-  "reply.copy_link",
-  "reply.handoff_ack",
-  "reply.language_switched",
-  "reply.language_choice",
-  "reply.menu",
-  "reply.payment_thanks",
-  "reply.payment_partial_thanks",
-  "reply.payment_failed",
-  "staff.message",
-] as const;
-export type TemplateId = (typeof TEMPLATE_IDS)[number];
+// The machine's template vocabulary lives in the domain ring (the ladder names templates too).
+export {
+  LANGUAGES,
+  type Language,
+  REMINDER_TEMPLATES,
+  type ReminderTemplate,
+  TEMPLATE_IDS,
+  type TemplateId,
+} from "../src/domain/template-ids.js";

@@ -1,5 +1,5 @@
 import { jsonb, pgTable, text } from "drizzle-orm/pg-core";
-import { createdAt, id, updatedAt } from "./columns.js";
+import { createdAt, id, timestamptz, updatedAt } from "./columns.js";
 
 export const companies = pgTable("companies", {
   id: id("company"),
@@ -8,6 +8,9 @@ export const companies = pgTable("companies", {
   defaultLanguage: text("default_language").notNull().default("en"),
   /** Sending mode, ladder, quiet hours, limits: validated by the app's settings schema. */
   settings: jsonb("settings").$type<Record<string, unknown>>().notNull().default({}),
+  /** Set when the provider refuses our sender (30034): nothing is texted until cleared. */
+  sendingPausedAt: timestamptz("sending_paused_at"),
+  sendingPausedReason: text("sending_paused_reason"),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 });

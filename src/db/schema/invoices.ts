@@ -1,4 +1,4 @@
-import { bigint, date, index, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
+import { bigint, date, index, integer, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
 import { createdAt, id, timestamptz, updatedAt } from "./columns.js";
 import { companies } from "./companies.js";
 import { customers } from "./customers.js";
@@ -26,6 +26,13 @@ export const invoices = pgTable(
     needsApproval: text("needs_approval", { enum: ["no", "pending", "approved"] })
       .notNull()
       .default("no"),
+    /**
+     * The ladder day (days after due; negative before) of the last reminder sent for this
+     * invoice: a fact the pure ladder policy reads, set when the text leaves.
+     */
+    lastReminderDay: integer("last_reminder_day"),
+    /** When the pre-send check last re-read this invoice from QuickBooks. */
+    checkedAt: timestamptz("checked_at"),
     quickbooksSyncToken: text("quickbooks_sync_token"),
     quickbooksUpdatedAt: timestamptz("quickbooks_updated_at"),
     createdAt: createdAt(),

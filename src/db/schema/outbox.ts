@@ -6,7 +6,8 @@ import { threads } from "./threads.js";
 /**
  * Effects waiting to reach a provider, committed with the snapshot that produced them.
  * `sending` is written before the provider call; a row found in `sending` after its lease is
- * reconciled with the provider, never blindly re-sent.
+ * reconciled with the provider, never blindly re-sent. `held` rows wait for staff approval
+ * (review-before-send) and are never claimed by the dispatcher.
  */
 export const outbox = pgTable(
   "outbox",
@@ -18,7 +19,7 @@ export const outbox = pgTable(
     threadId: text("thread_id").references(() => threads.id),
     effectType: text("effect_type").notNull(),
     payload: jsonb("payload").$type<Record<string, unknown>>().notNull(),
-    status: text("status", { enum: ["pending", "sending", "sent", "failed", "skipped"] })
+    status: text("status", { enum: ["held", "pending", "sending", "sent", "failed", "skipped"] })
       .notNull()
       .default("pending"),
     attempts: integer("attempts").notNull().default(0),

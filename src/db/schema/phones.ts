@@ -1,4 +1,4 @@
-import { boolean, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
+import { boolean, integer, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
 import { createdAt, id, timestamptz, updatedAt } from "./columns.js";
 import { companies } from "./companies.js";
 import { customers } from "./customers.js";
@@ -21,6 +21,10 @@ export const phones = pgTable(
       .notNull()
       .default("subscribed"),
     undeliverable: boolean("undeliverable").notNull().default(false),
+    /** Consecutive transient delivery failures (30003): two in a row mark it undeliverable. */
+    deliveryFailures: integer("delivery_failures").notNull().default(0),
+    /** Why texts to this number are blocked (landline, invalid, unreachable), if they are. */
+    smsBlockedReason: text("sms_blocked_reason"),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
