@@ -12,6 +12,7 @@ export { payments } from "./payments.js";
 export { phones } from "./phones.js";
 export { promises } from "./promises.js";
 export { providerConnections } from "./provider-connections.js";
+export { providerCursors } from "./provider-cursors.js";
 export { scripts } from "./scripts.js";
 export { tasks } from "./tasks.js";
 export { threadTimers } from "./thread-timers.js";

@@ -1,4 +1,4 @@
-import { index, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
+import { bigint, index, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
 import { createdAt, id, timestamptz } from "./columns.js";
 import { companies } from "./companies.js";
 import { threads } from "./threads.js";
@@ -16,6 +16,11 @@ export const payLinks = pgTable(
     tokenHash: text("token_hash").notNull(),
     invoiceIds: text("invoice_ids").array().notNull(),
     installmentNumber: text("installment_number"),
+    /**
+     * What the link asks for (an installment), capped at the live balance; null asks for the
+     * whole live balance of its invoices.
+     */
+    amountMinor: bigint("amount_minor", { mode: "number" }),
     expiresAt: timestamptz("expires_at").notNull(),
     usedAt: timestamptz("used_at"),
     stripeSessionId: text("stripe_session_id"),
