@@ -26,7 +26,10 @@ export type StaffReason =
   | "wrong_number"
   | "customer_message"
   | "payment_failed"
-  | "payment_received";
+  | "payment_received"
+  | "ladder_exhausted"
+  | "approval_needed"
+  | "landline";
 
 export interface SendSmsParams {
   template: TemplateId;

@@ -44,6 +44,8 @@ export const checkDueEvent = z.object({
     })
     .nullable()
     .default(null),
+  /** The ladder has run out: the thread goes to a person (no text). */
+  handOff: z.boolean().default(false),
 });
 
 export const invoicesUpdatedEvent = z.object({

@@ -300,6 +300,8 @@ export const threadMachine = setup({
       context.unclearReplies + 1 >= context.policy.unclearRepliesBeforeHandOff,
     isReminderDue: ({ event }: Args) =>
       event.type === "check.due" && event.key === TIMER_KEYS.reminder && event.reminder !== null,
+    isLadderHandOff: ({ event }: Args) =>
+      event.type === "check.due" && event.key === TIMER_KEYS.reminder && event.handOff,
     isPromiseCheck: ({ event }: Args) =>
       event.type === "check.due" && event.key === TIMER_KEYS.promiseCheck,
     isPaidClaimEscalation: ({ event }: Args) =>
@@ -439,30 +441,40 @@ export const threadMachine = setup({
           ...promiseReplies(),
           ...commonReplies(),
         ],
-        "check.due": {
-          guard: "isReminderDue",
-          target: ".idle",
-          actions: [
-            "rememberReminder",
-            {
-              type: "sendSms",
-              params: ({ context, event }: Args): SendSmsParams => ({
-                template:
-                  event.type === "check.due" && event.reminder
-                    ? event.reminder.template
-                    : "reply.menu",
-                kind: "reminder",
-                language: context.language,
-                vars: {
-                  invoiceIds:
+        "check.due": [
+          {
+            guard: "isLadderHandOff",
+            target: "handedOff",
+            actions: [
+              { type: "handOffFor", params: { reason: "ladder_exhausted" } },
+              notify("ladder_exhausted"),
+            ],
+          },
+          {
+            guard: "isReminderDue",
+            target: ".idle",
+            actions: [
+              "rememberReminder",
+              {
+                type: "sendSms",
+                params: ({ context, event }: Args): SendSmsParams => ({
+                  template:
                     event.type === "check.due" && event.reminder
-                      ? event.reminder.invoiceIds.join(",")
-                      : "",
-                },
-              }),
-            },
-          ],
-        },
+                      ? event.reminder.template
+                      : "reply.menu",
+                  kind: "reminder",
+                  language: context.language,
+                  vars: {
+                    invoiceIds:
+                      event.type === "check.due" && event.reminder
+                        ? event.reminder.invoiceIds.join(",")
+                        : "",
+                  },
+                }),
+              },
+            ],
+          },
+        ],
         "payment.received": paymentReceived(),
         "payment.failed": {
           actions: [sms("reply.payment_failed", "reply", ({ context }) => balanceVars(context))],

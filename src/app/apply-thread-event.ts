@@ -2,7 +2,7 @@ import { transition } from "xstate";
 import type { ThreadInput } from "../../machines/thread.context.js";
 import { type ThreadEffect, toEffects } from "../../machines/thread.effects.js";
 import type { ThreadEvent } from "../../machines/thread.events.js";
-import { threadMachine } from "../../machines/thread.machine.js";
+import { TIMER_KEYS, threadMachine } from "../../machines/thread.machine.js";
 import {
   persistThread,
   restoreThread,
@@ -40,6 +40,14 @@ export async function applyThreadEvent(
     });
   }
   const effects = toEffects(actions);
+  if (topLevelState(next) === "active" && topLevelState(current) !== "active") {
+    // The bot owns the thread again (a promise lapsed, staff released it, START, a new
+    // invoice reopened it): the ladder resumes with a check now.
+    effects.push({
+      type: "scheduleTimer",
+      params: { key: TIMER_KEYS.reminder, at: context.at.toISOString() },
+    });
+  }
   await uow.persistEffects(thread, effects, context);
   const state = topLevelState(next);
   const version = thread.version + 1;

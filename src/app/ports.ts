@@ -24,6 +24,11 @@ export interface OutboundSms {
   body: string;
   /** Our outbox id, so adapters can tag status callbacks. */
   reference: string;
+  /**
+   * Seconds the provider may queue the text before giving up (Twilio ValidityPeriod, 1–36000,
+   * error 30036): set so a late text never lands after the recipient's window closes (REQ-31).
+   */
+  validityPeriodSeconds?: number;
 }
 
 export interface SentSms {
@@ -183,12 +188,42 @@ export interface PipelineUnitOfWork {
   claimDueTimer(now: Date): Promise<DueTimer | null>;
   markTimerFired(id: string, at: Date): Promise<void>;
 
+  /** Like lockThreadById, but a thread locked by someone else is skipped (null) instead of awaited. */
+  tryLockThreadById(threadId: string): Promise<LockedThread | null>;
+  /**
+   * After a ladder check: the reminder the machine queued under `causationId` (if any) gets
+   * the ladder marks it uses up, and waits for approval when `hold` is set. Marks are written
+   * only when a reminder was queued. Returns whether one was.
+   */
+  recordLadderOutcome(outcome: LadderOutcome): Promise<{ queued: boolean }>;
+  /** Invoices above the company's approval threshold start waiting for staff approval. */
+  markApprovalNeeded(invoiceIds: string[]): Promise<void>;
+  recordAudit(entry: AuditEntry): Promise<void>;
+
   /** Persists the machine's effects: ledger rows, timers and outbox rows. */
   persistEffects(
     thread: LockedThread,
     effects: ThreadEffect[],
     context: EffectContext,
   ): Promise<void>;
+}
+
+export interface LadderOutcome {
+  threadId: string;
+  causationId: string;
+  /** Invoice id → ladder day used up by this reminder. */
+  marks: Record<string, number>;
+  /** Review-before-send: the reminder waits for approval until this instant, then lapses. */
+  holdUntil: Date | null;
+}
+
+export interface AuditEntry {
+  companyId: string;
+  threadId: string | null;
+  actor: string;
+  action: string;
+  details: Record<string, unknown>;
+  at: Date;
 }
 
 export interface RetryPolicy {

@@ -1,9 +1,12 @@
-import { and, asc, eq, inArray, lte, min, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, lte, min, ne, sql } from "drizzle-orm";
 import type { ThreadInput } from "../../../machines/thread.context.js";
 import type { ThreadEffect } from "../../../machines/thread.effects.js";
+import { TIMER_KEYS } from "../../../machines/thread.machine.js";
 import type {
+  AuditEntry,
   DueTimer,
   EffectContext,
+  LadderOutcome,
   LockedThread,
   NewInboundEvent,
   PipelineStore,
@@ -14,6 +17,7 @@ import type {
 } from "../../app/ports.js";
 import type { Database, Queryable } from "../client.js";
 import {
+  auditLog,
   companies,
   consentEvents,
   customers,
@@ -27,6 +31,8 @@ import {
   threads,
   threadTimers,
 } from "../schema/index.js";
+
+const REMINDER_TIMER_KEY = TIMER_KEYS.reminder;
 
 // Drizzle implementation of the pipeline's storage. Every lock is a row lock taken inside
 // the caller's transaction; claims use SKIP LOCKED so concurrent workers never wait on or
@@ -202,6 +208,79 @@ class DrizzlePipelineUnitOfWork implements PipelineUnitOfWork {
     return row ?? null;
   }
 
+  async tryLockThreadById(threadId: string): Promise<LockedThread | null> {
+    const [row] = await this.tx
+      .select(lockedThreadColumns)
+      .from(threads)
+      .where(eq(threads.id, threadId))
+      .for("update", { skipLocked: true });
+    return row ?? null;
+  }
+
+  async recordLadderOutcome(outcome: LadderOutcome): Promise<{ queued: boolean }> {
+    const queued = await this.tx
+      .select({ id: outbox.id, payload: outbox.payload })
+      .from(outbox)
+      .where(
+        and(
+          eq(outbox.threadId, outcome.threadId),
+          eq(outbox.causationId, outcome.causationId),
+          eq(outbox.effectType, "sendSms"),
+          eq(outbox.status, "pending"),
+          sql`${outbox.payload}->>'kind' = 'reminder'`,
+        ),
+      );
+    if (queued.length === 0) {
+      return { queued: false };
+    }
+    const ids = Object.keys(outcome.marks);
+    const previous =
+      ids.length === 0
+        ? []
+        : await this.tx
+            .select({ id: invoices.id, day: invoices.lastReminderDay })
+            .from(invoices)
+            .where(inArray(invoices.id, ids));
+    const previousDays = Object.fromEntries(previous.map((row) => [row.id, row.day]));
+    for (const row of queued) {
+      await this.tx
+        .update(outbox)
+        .set({
+          payload: { ...row.payload, ladder: { marks: outcome.marks, previousDays } },
+          ...(outcome.holdUntil ? { status: "held" as const, availableAt: outcome.holdUntil } : {}),
+        })
+        .where(eq(outbox.id, row.id));
+    }
+    for (const [invoiceId, day] of Object.entries(outcome.marks)) {
+      await this.tx
+        .update(invoices)
+        .set({ lastReminderDay: day, updatedAt: sql`now()` })
+        .where(eq(invoices.id, invoiceId));
+    }
+    return { queued: true };
+  }
+
+  async markApprovalNeeded(invoiceIds: string[]): Promise<void> {
+    if (invoiceIds.length === 0) {
+      return;
+    }
+    await this.tx
+      .update(invoices)
+      .set({ needsApproval: "pending", updatedAt: sql`now()` })
+      .where(and(inArray(invoices.id, invoiceIds), eq(invoices.needsApproval, "no")));
+  }
+
+  async recordAudit(entry: AuditEntry): Promise<void> {
+    await this.tx.insert(auditLog).values({
+      companyId: entry.companyId,
+      threadId: entry.threadId,
+      actor: entry.actor,
+      action: entry.action,
+      details: entry.details,
+      occurredAt: entry.at,
+    });
+  }
+
   async threadInput(key: ThreadKey): Promise<ThreadInput> {
     const [company] = await this.tx
       .select({ timeZone: companies.timeZone, language: companies.defaultLanguage })
@@ -274,7 +353,14 @@ class DrizzlePipelineUnitOfWork implements PipelineUnitOfWork {
       })
       .from(threadTimers)
       .innerJoin(threads, eq(threads.id, threadTimers.threadId))
-      .where(and(eq(threadTimers.status, "pending"), lte(threadTimers.dueAt, now)))
+      .where(
+        and(
+          eq(threadTimers.status, "pending"),
+          lte(threadTimers.dueAt, now),
+          // The ladder's timer belongs to the reminder pass, which checks providers first.
+          ne(threadTimers.key, REMINDER_TIMER_KEY),
+        ),
+      )
       .orderBy(asc(threadTimers.dueAt))
       .limit(1)
       .for("update", { of: [threadTimers, threads], skipLocked: true });

@@ -36,12 +36,13 @@ function sms(
   };
 }
 
-function check(key: string, withReminder = false): ThreadEvent {
+function check(key: string, withReminder = false, handOff = false): ThreadEvent {
   return {
     type: "check.due",
     at: AT,
     key,
     reminder: withReminder ? { template: "reminder.overdue", invoiceIds: ["iv_1"] } : null,
+    handOff,
   };
 }
 
@@ -63,6 +64,7 @@ export const EVENT_ALPHABET: ThreadEvent[] = [
   sms("OTHER"),
   sms("OTHER", { choice: 2 }),
   check("reminder", true),
+  check("reminder", false, true),
   check("promise.check"),
   check("paid_claim.escalate"),
   check("installment.remind"),

@@ -1,0 +1,311 @@
+import { and, asc, eq, gte, inArray, isNotNull, lte, max, sql } from "drizzle-orm";
+import { TIMER_KEYS } from "../../../machines/thread.machine.js";
+import type { InvoiceFacts } from "../../app/ports.js";
+import type {
+  DueReminder,
+  ReminderInvoice,
+  ReminderStore,
+  ReminderThreadFacts,
+} from "../../app/reminder-port.js";
+import type { Database } from "../client.js";
+import {
+  companies,
+  customers,
+  invoices,
+  outbox,
+  phones,
+  threads,
+  threadTimers,
+} from "../schema/index.js";
+
+const KEY = TIMER_KEYS.reminder;
+
+export class DrizzleReminderStore implements ReminderStore {
+  constructor(private readonly db: Database) {}
+
+  async claimDue(now: Date, limit: number, leaseUntil: Date): Promise<DueReminder[]> {
+    return this.db.transaction(async (tx) => {
+      const due = await tx
+        .select({ id: threadTimers.id })
+        .from(threadTimers)
+        .where(
+          and(
+            eq(threadTimers.key, KEY),
+            eq(threadTimers.status, "pending"),
+            lte(threadTimers.dueAt, now),
+          ),
+        )
+        .orderBy(asc(threadTimers.dueAt))
+        .limit(limit)
+        .for("update", { skipLocked: true });
+      if (due.length === 0) {
+        return [];
+      }
+      const claimed = await tx
+        .update(threadTimers)
+        .set({ dueAt: leaseUntil })
+        .where(
+          inArray(
+            threadTimers.id,
+            due.map((row) => row.id),
+          ),
+        )
+        .returning({
+          timerId: threadTimers.id,
+          threadId: threadTimers.threadId,
+          companyId: threadTimers.companyId,
+        });
+      const phonesById = new Map(
+        (
+          await tx
+            .select({ id: threads.id, phone: threads.phone })
+            .from(threads)
+            .where(
+              inArray(
+                threads.id,
+                claimed.map((row) => row.threadId),
+              ),
+            )
+        ).map((row) => [row.id, row.phone]),
+      );
+      return claimed.map((row) => ({ ...row, phone: phonesById.get(row.threadId) ?? "" }));
+    });
+  }
+
+  async loadFacts(threadIds: string[]): Promise<ReminderThreadFacts[]> {
+    if (threadIds.length === 0) {
+      return [];
+    }
+    const rows = await this.db
+      .select({
+        threadId: threads.id,
+        companyId: threads.companyId,
+        phone: threads.phone,
+        threadState: threads.state,
+        companyName: companies.name,
+        companyTimeZone: companies.timeZone,
+        companySettings: companies.settings,
+        sendingPausedReason: companies.sendingPausedReason,
+        phoneCustomerId: phones.customerId,
+        consent: phones.consent,
+        lineType: phones.lineType,
+        undeliverable: phones.undeliverable,
+        smsBlockedReason: phones.smsBlockedReason,
+      })
+      .from(threads)
+      .innerJoin(companies, eq(companies.id, threads.companyId))
+      .leftJoin(
+        phones,
+        and(eq(phones.companyId, threads.companyId), eq(phones.e164, threads.phone)),
+      )
+      .where(inArray(threads.id, threadIds));
+    const customerIds = [
+      ...new Set(rows.flatMap((row) => (row.phoneCustomerId ? [row.phoneCustomerId] : []))),
+    ];
+    const customerRows =
+      customerIds.length === 0
+        ? []
+        : await this.db.select().from(customers).where(inArray(customers.id, customerIds));
+    const openRows =
+      customerIds.length === 0
+        ? []
+        : await this.db
+            .select()
+            .from(invoices)
+            .where(and(inArray(invoices.customerId, customerIds), eq(invoices.status, "open")))
+            .orderBy(asc(invoices.dueDate));
+    const lateRows =
+      customerIds.length === 0
+        ? []
+        : await this.db
+            .select({ customerId: invoices.customerId, day: max(invoices.lastReminderDay) })
+            .from(invoices)
+            .where(
+              and(
+                inArray(invoices.customerId, customerIds),
+                sql`${invoices.status} <> 'open'`,
+                isNotNull(invoices.lastReminderDay),
+                gte(invoices.dueDate, sql`(current_date - 62)::date::text`),
+              ),
+            )
+            .groupBy(invoices.customerId);
+    const customersById = new Map(customerRows.map((row) => [row.id, row]));
+    const lateByCustomer = new Map(lateRows.map((row) => [row.customerId, row.day]));
+    const openByCustomer = new Map<string, ReminderInvoice[]>();
+    for (const row of openRows) {
+      const list = openByCustomer.get(row.customerId) ?? [];
+      list.push({
+        id: row.id,
+        quickbooksId: row.quickbooksId,
+        docNumber: row.docNumber,
+        currency: row.currency,
+        balanceMinor: row.balanceMinor,
+        dueDate: row.dueDate,
+        lastReminderDay: row.lastReminderDay,
+        needsApproval: row.needsApproval,
+      });
+      openByCustomer.set(row.customerId, list);
+    }
+    return rows.map((row) => {
+      const customer = row.phoneCustomerId ? customersById.get(row.phoneCustomerId) : undefined;
+      return {
+        threadId: row.threadId,
+        companyId: row.companyId,
+        phone: row.phone,
+        threadState: row.threadState,
+        company: {
+          name: row.companyName,
+          timeZone: row.companyTimeZone,
+          settings: row.companySettings,
+          sendingPausedReason: row.sendingPausedReason,
+        },
+        customer: customer
+          ? {
+              id: customer.id,
+              quickbooksId: customer.quickbooksId,
+              segment: customer.segment,
+              timeZone: customer.timeZone,
+              region: customer.region,
+            }
+          : null,
+        phoneFacts:
+          row.consent === null
+            ? null
+            : {
+                consent: row.consent,
+                lineType: row.lineType,
+                undeliverable: row.undeliverable ?? false,
+                smsBlockedReason: row.smsBlockedReason,
+              },
+        invoices: customer ? (openByCustomer.get(customer.id) ?? []) : [],
+        previousLateDay: customer ? (lateByCustomer.get(customer.id) ?? null) : null,
+      };
+    });
+  }
+
+  async refreshInvoices(
+    companyId: string,
+    facts: InvoiceFacts[],
+    missingQuickbooksIds: string[],
+    now: Date,
+  ): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      for (const fact of facts) {
+        await tx
+          .update(invoices)
+          .set({
+            docNumber: fact.docNumber,
+            currency: fact.currency,
+            totalMinor: fact.totalMinor,
+            balanceMinor: fact.balanceMinor,
+            dueDate: fact.dueDate,
+            status: fact.voided ? "voided" : fact.balanceMinor === 0 ? "paid" : "open",
+            checkedAt: now,
+            updatedAt: sql`now()`,
+          })
+          .where(
+            and(eq(invoices.companyId, companyId), eq(invoices.quickbooksId, fact.quickbooksId)),
+          );
+      }
+      if (missingQuickbooksIds.length > 0) {
+        await tx
+          .update(invoices)
+          .set({ status: "voided", checkedAt: now, updatedAt: sql`now()` })
+          .where(
+            and(
+              eq(invoices.companyId, companyId),
+              inArray(invoices.quickbooksId, missingQuickbooksIds),
+            ),
+          );
+      }
+    });
+  }
+
+  async rescheduleTimer(timerId: string, at: Date | null): Promise<void> {
+    await this.db
+      .update(threadTimers)
+      .set(
+        at === null
+          ? { status: "fired", firedAt: sql`now()` }
+          : { dueAt: at, attempts: 0, lastError: null },
+      )
+      .where(and(eq(threadTimers.id, timerId), eq(threadTimers.status, "pending")));
+  }
+
+  async armReminderTimers(
+    companyId: string,
+    now: Date,
+    changedSince: Date | null,
+  ): Promise<number> {
+    return this.db.transaction(async (tx) => {
+      // One thread per customer phone: the preferred one, else any usable one.
+      await tx.execute(sql`
+        insert into threads (id, company_id, customer_id, phone, state, machine_version)
+        select 'th_' || replace(gen_random_uuid()::text, '-', ''), p.company_id, p.customer_id, p.e164, 'new', 0
+        from (
+          select distinct on (ph.customer_id) ph.company_id, ph.customer_id, ph.e164
+          from phones ph
+          where ph.company_id = ${companyId}
+            and ph.customer_id is not null
+            and exists (
+              select 1 from invoices i
+              where i.customer_id = ph.customer_id and i.status = 'open' and i.balance_minor > 0
+            )
+          order by ph.customer_id, ph.is_preferred desc, (ph.source = 'mobile') desc, ph.created_at
+        ) p
+        on conflict (company_id, phone) do nothing`);
+      const armed = await tx.execute(sql`
+        insert into thread_timers (id, company_id, thread_id, key, due_at, status)
+        select 'tt_' || replace(gen_random_uuid()::text, '-', ''), t.company_id, t.id, ${KEY}, ${now}, 'pending'
+        from threads t
+        join phones ph on ph.company_id = t.company_id and ph.e164 = t.phone
+        where t.company_id = ${companyId}
+          and exists (
+            select 1 from invoices i
+            where i.customer_id = ph.customer_id and i.status = 'open' and i.balance_minor > 0
+              ${changedSince ? sql`and i.updated_at >= ${changedSince}` : sql``}
+          )
+        on conflict (thread_id, key) do update
+          set due_at = excluded.due_at, status = 'pending', attempts = 0, last_error = null
+          where thread_timers.status <> 'pending' or thread_timers.due_at > excluded.due_at
+        returning 1`);
+      return rowCount(armed);
+    });
+  }
+
+  async lapseHeldReminders(now: Date): Promise<number> {
+    return this.db.transaction(async (tx) => {
+      const lapsed = await tx
+        .update(outbox)
+        .set({ status: "skipped", completedAt: now, lastError: "not approved in time" })
+        .where(and(eq(outbox.status, "held"), lte(outbox.availableAt, now)))
+        .returning({ threadId: outbox.threadId, payload: outbox.payload });
+      for (const row of lapsed) {
+        const ladder = row.payload.ladder as
+          | { previousDays?: Record<string, number | null> }
+          | undefined;
+        for (const [invoiceId, day] of Object.entries(ladder?.previousDays ?? {})) {
+          await tx
+            .update(invoices)
+            .set({ lastReminderDay: day, updatedAt: sql`now()` })
+            .where(eq(invoices.id, invoiceId));
+        }
+        if (row.threadId) {
+          await tx
+            .update(threadTimers)
+            .set({ dueAt: now, status: "pending", attempts: 0 })
+            .where(and(eq(threadTimers.threadId, row.threadId), eq(threadTimers.key, KEY)));
+        }
+      }
+      return lapsed.length;
+    });
+  }
+}
+
+function rowCount(result: unknown): number {
+  if (Array.isArray(result)) {
+    return result.length;
+  }
+  const rows = (result as { rows?: unknown[] }).rows;
+  return rows?.length ?? 0;
+}
