@@ -114,6 +114,18 @@ export const configSchema = z.object({
     .min(1)
     .optional()
     .describe("E.164 number to send from when no Messaging Service is set."),
+  TWILIO_MESSAGES_PER_SECOND: z.coerce
+    .number()
+    .positive()
+    .default(1)
+    .describe(
+      "The A2P campaign's throughput in message segments per second (from its registration); halved for ten minutes after error 30022.",
+    ),
+  TWILIO_DAILY_SEGMENT_CAP: positiveInt
+    .default(2_000)
+    .describe(
+      "The T-Mobile brand daily cap in message segments (from the brand's registration; 2000 for an unvetted brand), reset at midnight America/Los_Angeles.",
+    ),
   STRIPE_SECRET_KEY: z
     .string()
     .min(1)

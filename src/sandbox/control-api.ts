@@ -47,6 +47,17 @@ const actionBody = z.object({
 });
 const replyBody = z.object({ text: z.string().min(1), user: z.string().min(1) });
 const resetBody = z.object({ seed: z.enum(["demo"]).optional() }).strict();
+const faultBody = z.object({
+  fault: z.union([
+    z.literal("landline"),
+    z.literal("queue"),
+    z
+      .string()
+      .regex(/^[1-9]\d{4}$/, "a five-digit Twilio error code")
+      .transform((code) => code as `${number}`),
+    z.null(),
+  ]),
+});
 
 function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   const result = schema.safeParse(value ?? {});
@@ -132,6 +143,20 @@ export function controlApiRoutes(deps: ControlApiDeps): FastifyPluginAsync {
         .catch(asControlError);
       await deps.settle();
       return { messageSid: result.messageSid, messages: phoneMessages(twilio, e164) };
+    });
+
+    // Makes Twilio misbehave for one phone (TwilioFault): "landline", "queue", or an error
+    // code such as "30003" or "21610"; null clears it.
+    app.put("/_sandbox/phones/:e164/fault", async (request) => {
+      const { e164 } = parse(phoneParam, request.params, "phone number");
+      const { fault } = parse(
+        faultBody,
+        request.body,
+        'fault: send { "fault": "30003" | "21610" | "landline" | "queue" | null }',
+      );
+      twilio.setFault(e164, fault);
+      await deps.settle();
+      return { phone: e164, fault };
     });
 
     app.post("/_sandbox/qbo/customers", async (request) => {

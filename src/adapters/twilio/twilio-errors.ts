@@ -1,8 +1,10 @@
+import { deliveryErrorRule, retriesAutomatically } from "../../domain/delivery-errors.js";
 import { AppError } from "../../domain/errors.js";
 
 // Twilio failures as our one error type. Two sources: the API refusing a request (an HTTP
 // error the SDK throws), and a message failing later (an ErrorCode on a status callback or
-// on the fetched message). `retryable` follows compliance.md §4.
+// on the fetched message). `retryable` follows compliance.md §4, kept as data in
+// src/domain/delivery-errors.ts.
 
 interface TwilioHttpFailure {
   status: number;
@@ -54,7 +56,12 @@ export function twilioErrorToAppError(error: unknown, operation: string): AppErr
       },
     });
   }
-  const retryable = failure.status === 429 || failure.status >= 500;
+  // A refusal the delivery-error table retries (21611: the sender's queue is full) is worth
+  // another try later; other 4xx are final.
+  const retryable =
+    failure.status === 429 ||
+    failure.status >= 500 ||
+    (failure.code !== undefined && retriesAutomatically(deliveryErrorRule(failure.code)));
   return new AppError(
     retryable ? "PROVIDER_UNAVAILABLE" : "PROVIDER_REJECTED",
     `Twilio ${operation} failed with HTTP ${failure.status}${failure.code ? ` (code ${failure.code})` : ""}`,
@@ -72,22 +79,26 @@ export function twilioErrorToAppError(error: unknown, operation: string): AppErr
   );
 }
 
-/** Delivery error codes that may succeed on a later attempt (compliance.md §4). */
-const RETRYABLE_DELIVERY_CODES = new Set([30001, 30003, 30008, 30022, 30036, 21611]);
-
 /**
- * A message that ended `failed`/`undelivered` with this ErrorCode, as an AppError: 30003
- * (unreachable), 30022 (throughput) and friends are worth another try later; 21610 (opted out),
- * 30006 (landline), 30007 (filtered), 30005 (unknown number) are not.
+ * A message that ended `failed`/`undelivered` with this ErrorCode, as an AppError. Whether it
+ * is worth another try comes from the delivery-error table (src/domain/delivery-errors.ts,
+ * compliance.md §4): 30003 (unreachable) and 30022 (throughput) are; 21610 (opted out),
+ * 30006 (landline), 30007 (filtered) and any code the table does not know are not.
  */
 export function twilioDeliveryError(code: number, messageSid?: string): AppError {
-  const retryable = RETRYABLE_DELIVERY_CODES.has(code);
+  const rule = deliveryErrorRule(code);
+  const retryable = retriesAutomatically(rule);
   return new AppError(
     retryable ? "PROVIDER_UNAVAILABLE" : "PROVIDER_REJECTED",
-    `Twilio could not deliver the message (code ${code})`,
+    `Twilio could not deliver the message (code ${code}: ${rule.name})`,
     {
       retryable,
-      context: { provider: "twilio", providerCode: code, messageSid: messageSid ?? null },
+      context: {
+        provider: "twilio",
+        providerCode: code,
+        deliveryClass: rule.class,
+        messageSid: messageSid ?? null,
+      },
     },
   );
 }

@@ -6,9 +6,16 @@ export interface TwilioSmsSenderOptions extends TwilioClientOptions {
   /** Exactly one of `from` (a Twilio number) or `messagingServiceSid` (MG…). */
   from?: string;
   messagingServiceSid?: string;
-  /** Public URL of our status webhook, e.g. `${PUBLIC_BASE_URL}/webhooks/twilio/status`. */
-  statusCallbackUrl?: string;
-  /** Seconds Twilio may queue a message before giving up with 30036 (1–36000). */
+  /**
+   * Our status webhook, e.g. `${PUBLIC_BASE_URL}/webhooks/twilio/status` (the app's loopback
+   * URL in the sandbox). Every message carries it: final status and error code are stored per
+   * message (REQ-48).
+   */
+  statusCallbackUrl: string;
+  /**
+   * Default seconds Twilio may queue a message before giving up with 30036 (1–36000); a
+   * message's own `validityPeriodSeconds` wins.
+   */
   validityPeriodSeconds?: number;
 }
 
@@ -25,10 +32,14 @@ export class TwilioSmsSender implements SmsSender {
     if (Boolean(options.from) === Boolean(options.messagingServiceSid)) {
       throw new Error("TwilioSmsSender needs exactly one of from or messagingServiceSid");
     }
+    if (!options.statusCallbackUrl) {
+      throw new Error("TwilioSmsSender needs a statusCallbackUrl (REQ-48)");
+    }
     this.client = createTwilioClient(options);
   }
 
   async send(message: OutboundSms): Promise<SentSms> {
+    const validityPeriod = message.validityPeriodSeconds ?? this.options.validityPeriodSeconds;
     try {
       const created = await this.client.messages.create({
         to: message.to,
@@ -36,12 +47,8 @@ export class TwilioSmsSender implements SmsSender {
         ...(this.options.from
           ? { from: this.options.from }
           : { messagingServiceSid: this.options.messagingServiceSid ?? "" }),
-        ...(this.options.statusCallbackUrl
-          ? { statusCallback: this.options.statusCallbackUrl }
-          : {}),
-        ...(this.options.validityPeriodSeconds === undefined
-          ? {}
-          : { validityPeriod: this.options.validityPeriodSeconds }),
+        statusCallback: this.options.statusCallbackUrl,
+        ...(validityPeriod === undefined ? {} : { validityPeriod }),
       });
       return { providerMessageId: created.sid, status: created.status };
     } catch (error) {

@@ -10,7 +10,21 @@ import { errorBody, makeSid, rfc2822, segmentCount, type TwilioErrorBody } from 
 // format the `twilio` SDK sends and parses. See README.md beside this file for what is
 // modelled and which behaviours are knobs rather than documented facts.
 
-export type TwilioFault = "landline" | "30003" | "30006" | "30007" | "30022";
+/**
+ * How a recipient misbehaves (see `setFault`):
+ * - `landline`: Lookup says landline and sends are refused at once with 21614;
+ * - `queue`: messages stay queued (a carrier backlog) until the fault is cleared, and one
+ *   still queued past its ValidityPeriod fails with 30036;
+ * - an error code as a string (`"30003"`, `"21610"`): codes below 30000 refuse the create
+ *   call with HTTP 400, as the API does; 30000 and above are accepted and then fail;
+ * - `{ errorCode, when }` picks the moment explicitly (`"delivery"` for a 21610 that a
+ *   Messaging Service reports by status callback rather than on the create call).
+ */
+export type TwilioFault =
+  | "landline"
+  | "queue"
+  | `${number}`
+  | { errorCode: number; when: "create" | "delivery" };
 
 export interface TwilioEmulatorConfig {
   accountSid: string;
@@ -62,13 +76,62 @@ class TwilioHttpError extends Error {
   }
 }
 
-/** What each fault does to a message once Twilio has accepted it (status, error code). */
-const DELIVERY_FAULTS: Record<Exclude<TwilioFault, "landline">, [string, number, string]> = {
-  "30003": ["undelivered", 30003, "Unreachable destination handset"],
-  "30006": ["undelivered", 30006, "Landline or unreachable carrier"],
-  "30007": ["undelivered", 30007, "Message filtered"],
-  "30022": ["failed", 30022, "US A2P 10DLC - Rate Limits Exceeded"],
+/** Twilio's wording for the codes faults produce; others get a generic message. */
+const ERROR_MESSAGES: Record<number, string> = {
+  21211: "Invalid 'To' Phone Number",
+  21610: "Attempt to send to unsubscribed recipient",
+  21611: "This 'From' number has exceeded the maximum number of queued messages",
+  21614: "'To' number is not a valid mobile number",
+  21635: "'To' number cannot be a landline",
+  30001: "Queue overflow",
+  30003: "Unreachable destination handset",
+  30005: "Unknown destination handset",
+  30006: "Landline or unreachable carrier",
+  30007: "Message filtered",
+  30008: "Unknown error",
+  30022: "US A2P 10DLC - Rate Limits Exceeded",
+  30034: "US A2P 10DLC - Message from an Unregistered Number",
+  30036: "Validity Period Expired",
 };
+
+/**
+ * Codes with which Twilio fails a message before it reaches a carrier (`failed`, never
+ * `sent`); any other delivery code ends `undelivered` after `sent`.
+ */
+const FAILED_BEFORE_CARRIER = new Set([21610, 30001, 30022, 30034, 30036, 30863, 30943]);
+
+/** Twilio's longest queueing time, used when a message names no ValidityPeriod. */
+const MAX_VALIDITY_SECONDS = 36_000;
+
+/**
+ * Accepted messages wait this long (real time) before they progress, or until `idle()`
+ * (the sandbox's settle) moves them on, whichever comes first. Real Twilio reports `sent`
+ * a moment after the create call returns, and the app records the message in between.
+ */
+const QUEUE_RELEASE_MS = 1_000;
+
+type ResolvedFault =
+  | { kind: "landline" }
+  | { kind: "queue" }
+  | { kind: "error"; code: number; when: "create" | "delivery" };
+
+function resolveFault(fault: TwilioFault): ResolvedFault {
+  if (typeof fault === "object") {
+    return { kind: "error", code: fault.errorCode, when: fault.when };
+  }
+  if (fault === "landline" || fault === "queue") {
+    return { kind: fault };
+  }
+  const code = Number(fault);
+  if (!Number.isInteger(code) || code <= 0) {
+    throw new Error(`Not a Twilio error code: ${fault}`);
+  }
+  return { kind: "error", code, when: code < 30_000 ? "create" : "delivery" };
+}
+
+function errorMessageFor(code: number): string {
+  return ERROR_MESSAGES[code] ?? `Twilio error ${code}`;
+}
 
 const API_FAULTS: Record<429 | 500 | 503, [number, string]> = {
   429: [20429, "Too Many Requests"],
@@ -86,7 +149,10 @@ export class TwilioEmulator implements Emulator {
 
   private readonly messages: EmulatedMessage[] = [];
   private readonly optedOut = new Set<string>();
-  private readonly faults = new Map<string, TwilioFault>();
+  private readonly faults = new Map<string, ResolvedFault>();
+  /** Accepted outbound messages that have not progressed yet (see QUEUE_RELEASE_MS). */
+  private readonly queued = new Set<EmulatedMessage>();
+  private releaseTimer: NodeJS.Timeout | null = null;
   private readonly lastSender = new Map<string, string>();
   private readonly inFlight = new Set<Promise<unknown>>();
   private apiFault: { status: 429 | 500 | 503; remaining: number } | null = null;
@@ -141,12 +207,15 @@ export class TwilioEmulator implements Emulator {
     return this.optedOut.has(phone);
   }
 
-  /** Makes this recipient misbehave from now on; `null` clears it. */
+  /**
+   * Makes this recipient misbehave from now on (see `TwilioFault`); `null` clears it, and
+   * messages a `queue` fault held move on at the next `idle()`.
+   */
   setFault(phone: string, fault: TwilioFault | null): void {
     if (fault === null) {
       this.faults.delete(phone);
     } else {
-      this.faults.set(phone, fault);
+      this.faults.set(phone, resolveFault(fault));
     }
   }
 
@@ -159,14 +228,25 @@ export class TwilioEmulator implements Emulator {
     this.messages.length = 0;
     this.optedOut.clear();
     this.faults.clear();
+    this.queued.clear();
+    if (this.releaseTimer) {
+      clearTimeout(this.releaseTimer);
+      this.releaseTimer = null;
+    }
     this.lastSender.clear();
     this.apiFault = null;
   }
 
-  /** Resolves when every webhook this emulator started delivering has been answered. */
+  /**
+   * Moves queued messages on (their status callbacks included) and resolves when every
+   * webhook this emulator started delivering has been answered. Messages a `queue` fault
+   * holds stay queued, unless their ValidityPeriod has run out by the shared clock.
+   */
   async idle(): Promise<void> {
+    this.releaseQueued();
     while (this.inFlight.size > 0) {
       await Promise.allSettled([...this.inFlight]);
+      this.releaseQueued();
     }
   }
 
@@ -325,8 +405,12 @@ export class TwilioEmulator implements Emulator {
     if (this.optedOut.has(to)) {
       throw reject(21610, "Attempt to send to unsubscribed recipient");
     }
-    if (this.faults.get(to) === "landline") {
+    const fault = this.faults.get(to);
+    if (fault?.kind === "landline") {
       throw reject(21614, `'To' number ${to} is not a valid mobile number`);
+    }
+    if (fault?.kind === "error" && fault.when === "create") {
+      throw reject(fault.code, errorMessageFor(fault.code));
     }
 
     const message = this.record({
@@ -340,9 +424,38 @@ export class TwilioEmulator implements Emulator {
       validityPeriod,
     });
     this.lastSender.set(to, message.from);
-    // After the 201 is on its way: Twilio never reports the initial status by callback.
-    this.track(new Promise((resolve) => setImmediate(resolve)).then(() => this.progress(message)));
+    // Twilio never reports the initial status by callback; the next ones come a moment later.
+    this.enqueue(message);
     return this.resource(message);
+  }
+
+  private enqueue(message: EmulatedMessage): void {
+    this.queued.add(message);
+    if (this.releaseTimer === null) {
+      this.releaseTimer = setTimeout(() => {
+        this.releaseTimer = null;
+        this.releaseQueued();
+      }, QUEUE_RELEASE_MS);
+      // A queued message must not keep a finished test or a stopping sandbox alive.
+      this.releaseTimer.unref();
+    }
+  }
+
+  /** Queued messages progress now, except those a `queue` fault holds and that are still valid. */
+  private releaseQueued(): void {
+    for (const message of [...this.queued]) {
+      const validFor = (message.validityPeriod ?? MAX_VALIDITY_SECONDS) * 1000;
+      const expired = this.options.clock.now().getTime() > message.dateCreated.getTime() + validFor;
+      if (!expired && this.faults.get(message.to)?.kind === "queue") {
+        continue;
+      }
+      this.queued.delete(message);
+      this.track(
+        expired
+          ? this.setStatus(message, "failed", 30036, errorMessageFor(30036))
+          : this.progress(message),
+      );
+    }
   }
 
   private senderFor(phone: string): string {
@@ -383,16 +496,15 @@ export class TwilioEmulator implements Emulator {
   /** Moves an accepted message to its final status, reporting each step by callback. */
   private async progress(message: EmulatedMessage): Promise<void> {
     const fault = this.faults.get(message.to);
-    if (fault === "30022") {
-      const [status, code, text] = DELIVERY_FAULTS[fault];
-      await this.setStatus(message, status, code, text);
+    const code = fault?.kind === "error" ? fault.code : null;
+    if (code !== null && FAILED_BEFORE_CARRIER.has(code)) {
+      await this.setStatus(message, "failed", code, errorMessageFor(code));
       return;
     }
     message.status = "sending";
     await this.setStatus(message, "sent");
-    if (fault && fault !== "landline") {
-      const [status, code, text] = DELIVERY_FAULTS[fault];
-      await this.setStatus(message, status, code, text);
+    if (code !== null) {
+      await this.setStatus(message, "undelivered", code, errorMessageFor(code));
       return;
     }
     await this.setStatus(message, "delivered");
@@ -630,7 +742,7 @@ export class TwilioEmulator implements Emulator {
     const parsed = parsePhoneNumberFromString(raw);
     const valid = parsed?.isValid() ?? false;
     const wanted = new Set((fields ?? "").split(",").map((field) => field.trim()));
-    const landline = this.faults.get(raw) === "landline";
+    const landline = this.faults.get(raw)?.kind === "landline";
     return {
       calling_country_code: valid && parsed ? parsed.countryCallingCode : null,
       country_code: valid && parsed ? (parsed.country ?? null) : null,
