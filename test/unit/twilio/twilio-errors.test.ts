@@ -40,6 +40,19 @@ describe("twilioErrorToAppError", () => {
     }
   });
 
+  it("retries a refusal the delivery-error table retries (21611: the sender's queue is full)", () => {
+    const error = twilioErrorToAppError(
+      restException(
+        400,
+        21611,
+        "This 'From' number has exceeded the maximum number of queued messages",
+      ),
+      "messages.create",
+    );
+    expect(error.retryable).toBe(true);
+    expect(error.context.providerCode).toBe(21611);
+  });
+
   it("makes network failures retryable", () => {
     const error = twilioErrorToAppError(
       Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" }),
@@ -60,6 +73,8 @@ describe("twilioDeliveryError", () => {
     expect(twilioDeliveryError(30006).retryable).toBe(false);
     expect(twilioDeliveryError(30007).retryable).toBe(false);
     expect(twilioDeliveryError(21610).retryable).toBe(false);
+    // A code the table does not know is never retried automatically (REQ-47).
+    expect(twilioDeliveryError(30450).retryable).toBe(false);
     expect(twilioDeliveryError(30007, "SM1").context).toMatchObject({
       provider: "twilio",
       providerCode: 30007,
