@@ -21,18 +21,21 @@ import { TwilioSmsSender } from "./adapters/twilio/twilio-sms-sender.js";
 import { TwilioWebhookVerifier } from "./adapters/twilio/twilio-webhook-verifier.js";
 import { CoalescingRunner } from "./app/coalescing-runner.js";
 import type { DispatchDeps } from "./app/dispatch-outbox.js";
+import { type DeliveryDeps, deliveryStatusHandler } from "./app/handle-delivery-status.js";
 import type { Clock, Logger, SmsSender, StaffNotifier } from "./app/ports.js";
 import { type InboundDeps, receiveInboundEvent } from "./app/process-inbound-event.js";
 import type { QuickBooksConnector } from "./app/quickbooks-connect-port.js";
 import { importFromQuickBooks } from "./app/quickbooks-import.js";
 import { runQuickBooksSyncPass, syncQuickBooksCompany } from "./app/quickbooks-sync-pass.js";
 import { quickbooksRealmOf } from "./app/quickbooks-webhook-event.js";
+import { SendThrottle } from "./app/send-throttle.js";
 import type { WebhookVerifier } from "./app/webhook-verifier-port.js";
 import { type Config, ConfigError, loadConfig, realProviders } from "./config.js";
 import { type DatabaseHandle, databaseTarget, openDatabase } from "./db/client.js";
 import { databaseHealth } from "./db/health.js";
 import { runMigrations } from "./db/migrate.js";
 import { DrizzleCompanyStore } from "./db/stores/company-store.js";
+import { DrizzleDeliveryStore } from "./db/stores/delivery-store.js";
 import { DrizzleOutboxStore } from "./db/stores/outbox-store.js";
 import { DrizzlePipelineStore } from "./db/stores/pipeline-store.js";
 import { DrizzleProviderConnectionStore } from "./db/stores/provider-connection-store.js";
@@ -102,12 +105,26 @@ export async function startDuetext(
   );
 
   const connectionStore = new DrizzleProviderConnectionStore(handle.db);
+  // One per process (see send-throttle.ts): the dispatcher takes from it, 30022 slows it.
+  const sendThrottle = new SendThrottle({
+    messagesPerSecond: config.TWILIO_MESSAGES_PER_SECOND,
+    dailySegmentCap: config.TWILIO_DAILY_SEGMENT_CAP,
+  });
+  // Reactions to Twilio's delivery errors, from status callbacks and from refused sends.
+  const delivery: DeliveryDeps = {
+    store: new DrizzleDeliveryStore(handle.db),
+    submit: (event) => receiveInboundEvent(inbound, event),
+    throttle: sendThrottle,
+    logger,
+  };
   const inbound: InboundDeps = {
     store: new DrizzlePipelineStore(handle.db),
     clock,
     logger,
     maxAttempts: config.INBOUND_MAX_ATTEMPTS,
     handlers: {
+      // Twilio's report on one of our texts: the message row and the §4 reactions.
+      "twilio.status": deliveryStatusHandler({ ...delivery, clock }),
       // A QuickBooks change notice carries ids only: re-read that company's changes.
       "quickbooks.event": async (payload) => {
         await quickbooksAvailable;

@@ -37,6 +37,12 @@ export interface TwilioEmulatorConfig {
   smsWebhookUrl?: string;
   /** Twilio's stock replies to STOP/START/HELP (on by default, as on a real number). */
   autoReplies?: boolean;
+  /**
+   * Real milliseconds after which accepted messages progress on their own (default
+   * QUEUE_RELEASE_MS); `null`: only `idle()` moves them, for tests that must decide exactly
+   * when status callbacks arrive.
+   */
+  queueReleaseMs?: number | null;
 }
 
 export type MessageDirection = "inbound" | "outbound-api" | "outbound-reply";
@@ -431,11 +437,13 @@ export class TwilioEmulator implements Emulator {
 
   private enqueue(message: EmulatedMessage): void {
     this.queued.add(message);
-    if (this.releaseTimer === null) {
+    const releaseMs =
+      this.config.queueReleaseMs === undefined ? QUEUE_RELEASE_MS : this.config.queueReleaseMs;
+    if (this.releaseTimer === null && releaseMs !== null) {
       this.releaseTimer = setTimeout(() => {
         this.releaseTimer = null;
         this.releaseQueued();
-      }, QUEUE_RELEASE_MS);
+      }, releaseMs);
       // A queued message must not keep a finished test or a stopping sandbox alive.
       this.releaseTimer.unref();
     }
