@@ -1,12 +1,17 @@
 import type { NotifyStaffParams, SendSmsParams } from "../../machines/thread.effects.js";
+import { type CompanySettings, parseCompanySettings } from "../domain/company-settings.js";
 import { AppError, toAppError } from "../domain/errors.js";
+import { type MessageFacts, messageVars } from "../domain/message-format.js";
+import { decideReminderGate, type ReminderGateDecision } from "../domain/reminder-gates.js";
 import { retryDelayMs } from "./backoff.js";
+import type { LineTypeLookup } from "./line-type-lookup-port.js";
 import type {
   Clock,
   Logger,
   OutboxDecision,
   OutboxRow,
   OutboxStore,
+  SendFacts,
   SmsSender,
   StaffNotifier,
   Templates,
@@ -22,6 +27,27 @@ export interface DispatchDeps {
   maxAttempts: number;
   /** A row still `sending` after this long is presumed abandoned by a crashed worker. */
   sendingLeaseMs: number;
+  /** Line-type lookup before a number's first reminder; null skips it (unknown = allowed). */
+  lineTypes?: LineTypeLookup | null;
+  /** Messages-per-second and daily segment cap; null sends as fast as rows come due. */
+  throttle?: {
+    take(
+      companyId: string,
+      segments: number,
+      now: Date,
+    ): { ok: true } | { ok: false; retryAt: Date; reason: string };
+  } | null;
+  /** Issues the pay link a text names (deterministic per outbox row); null leaves texts without one. */
+  payLinks?: {
+    issue(input: {
+      companyId: string;
+      threadId: string;
+      invoiceIds: string[];
+      seed: string;
+      now: Date;
+      validityDays: number;
+    }): Promise<{ url: string }>;
+  } | null;
 }
 
 export interface DispatchPassResult {
@@ -29,6 +55,10 @@ export interface DispatchPassResult {
   retried: number;
   failed: number;
   reconciled: number;
+  /** Held back by a send gate until a later moment (window, caps, throughput). */
+  deferred: number;
+  /** Not sent, for good (opted out, paid, landline, thread no longer reminding). */
+  skipped: number;
 }
 
 /**
@@ -39,7 +69,14 @@ export async function dispatchOutbox(
   deps: DispatchDeps,
   limit: number,
 ): Promise<DispatchPassResult> {
-  const result: DispatchPassResult = { sent: 0, retried: 0, failed: 0, reconciled: 0 };
+  const result: DispatchPassResult = {
+    sent: 0,
+    retried: 0,
+    failed: 0,
+    reconciled: 0,
+    deferred: 0,
+    skipped: 0,
+  };
   const now = deps.clock.now();
   const stale = await deps.outbox.claimStale(
     new Date(now.getTime() - deps.sendingLeaseMs),
@@ -63,6 +100,10 @@ export async function dispatchOutbox(
       result.sent++;
     } else if (decision.status === "retry") {
       result.retried++;
+    } else if (decision.status === "deferred") {
+      result.deferred++;
+    } else if (decision.status === "skipped") {
+      result.skipped++;
     } else {
       result.failed++;
     }
@@ -108,28 +149,233 @@ async function runEffect(deps: DispatchDeps, row: OutboxRow): Promise<OutboxDeci
   }
 }
 
-async function renderSms(deps: DispatchDeps, row: OutboxRow) {
-  const params = row.payload as unknown as SendSmsParams;
+/** Thread states in which a bot reminder may still go out when its turn comes. */
+const REMINDER_STATES = new Set(["active", "onPlan"]);
+const CAP_LOOKBACK_MS = 8 * 86_400_000;
+
+function invoiceIdsOf(params: SendSmsParams): string[] {
+  return (params.vars.invoiceIds ?? "").split(",").filter((id) => id !== "");
+}
+
+async function loadSendFacts(deps: DispatchDeps, row: OutboxRow, params: SendSmsParams) {
   if (!row.threadId) {
     throw new AppError("VALIDATION_FAILED", "sendSms effect has no thread", {
       context: { outboxId: row.id },
     });
   }
-  const target = await deps.outbox.threadPhone(row.threadId);
-  if (!target) {
+  const facts = await deps.outbox.sendFacts(
+    row.threadId,
+    invoiceIdsOf(params),
+    new Date(deps.clock.now().getTime() - CAP_LOOKBACK_MS),
+  );
+  if (!facts) {
     throw new AppError("NOT_FOUND", `Thread ${row.threadId} not found`);
   }
-  const rendered = deps.templates.render(params.template, params.language, {
-    ...params.vars,
-    businessName: target.companyName,
+  return { facts, threadId: row.threadId, settings: parseCompanySettings(facts.settings) };
+}
+
+/** The text exactly as it will leave: vars formatted for the language, pay link issued. */
+async function renderSms(
+  deps: DispatchDeps,
+  row: OutboxRow,
+  params: SendSmsParams,
+  facts: SendFacts,
+  settings: CompanySettings,
+) {
+  const named = invoiceIdsOf(params);
+  const invoices = (named.length > 0 ? facts.invoices : facts.openInvoices).filter(
+    (invoice) => invoice.status === "open" && invoice.balanceMinor > 0,
+  );
+  const wantsPayLink =
+    deps.payLinks &&
+    invoices.length > 0 &&
+    deps.templates.variables(params.template, params.language).includes("payLink");
+  const payLink =
+    wantsPayLink && deps.payLinks && row.threadId
+      ? (
+          await deps.payLinks.issue({
+            companyId: row.companyId,
+            threadId: row.threadId,
+            invoiceIds: invoices.map((invoice) => invoice.id),
+            seed: row.id,
+            now: deps.clock.now(),
+            validityDays: settings.payLinkValidityDays,
+          })
+        ).url
+      : null;
+  const messageFacts: MessageFacts = {
+    businessName: facts.companyName,
+    contactPhone: settings.contact.phone,
+    contactEmail: settings.contact.email,
+    invoices: invoices.map((invoice) => ({
+      number: invoice.number,
+      balanceMinor: invoice.balanceMinor,
+      currency: invoice.currency,
+      dueDate: invoice.dueDate,
+    })),
+    payLink,
+    copyLink: null,
+    machineVars: params.vars,
+  };
+  return deps.templates.render(
+    params.template,
+    params.language,
+    messageVars(messageFacts, params.language),
+  );
+}
+
+/**
+ * The send gates, asked right before the provider call (REQ-06): a reminder goes only to a
+ * thread that still wants it, for invoices still open, to a consenting mobile number, inside
+ * the window and the caps. Replies go at any hour but never to an opted-out number, except
+ * compliance texts (the STOP confirmation itself, HELP).
+ */
+async function gate(
+  deps: DispatchDeps,
+  row: OutboxRow,
+  params: SendSmsParams,
+  facts: SendFacts,
+  settings: CompanySettings,
+): Promise<{ decision: OutboxDecision } | { validityPeriodSeconds?: number }> {
+  const at = deps.clock.now();
+  if (params.kind !== "reminder") {
+    if (params.kind !== "compliance" && facts.phone?.consent === "opted_out") {
+      return { decision: { status: "skipped", at, reason: "opted_out" } };
+    }
+    return {};
+  }
+  if (!REMINDER_STATES.has(facts.threadState)) {
+    return { decision: { status: "skipped", at, reason: `thread_${facts.threadState}` } };
+  }
+  const named = invoiceIdsOf(params);
+  if (
+    named.length > 0 &&
+    !facts.invoices.some((invoice) => invoice.status === "open" && invoice.balanceMinor > 0)
+  ) {
+    return { decision: { status: "skipped", at, reason: "paid" } };
+  }
+  if (!facts.phone) {
+    return { decision: { status: "skipped", at, reason: "no_phone" } };
+  }
+  let decision = decideReminderGate(gateInput(facts, settings, at));
+  if (decision.kind === "lookup") {
+    decision = await lookUpLineType(deps, row, facts, settings, at);
+  }
+  switch (decision.kind) {
+    case "send":
+      return { validityPeriodSeconds: decision.validityPeriodSeconds };
+    case "defer":
+      return {
+        decision: { status: "deferred", at, until: decision.until, reason: decision.reason },
+      };
+    case "skip":
+      if (decision.reason === "landline" && row.threadId) {
+        await deps.outbox.raiseStaffTask({
+          companyId: row.companyId,
+          threadId: row.threadId,
+          reason: "landline",
+          text: `${facts.phone.e164} is a landline: it cannot receive texts. Reach the customer another way or add a mobile number.`,
+          at,
+        });
+      }
+      return { decision: { status: "skipped", at, reason: decision.reason } };
+    case "lookup":
+      // A lookup that could not settle the type: allowed with monitoring (REQ-36).
+      return {};
+  }
+}
+
+function gateInput(facts: SendFacts, settings: CompanySettings, now: Date) {
+  const phone = facts.phone;
+  if (!phone) {
+    throw new AppError("NOT_FOUND", "no phone for this thread");
+  }
+  return {
+    now,
+    settings,
+    phone,
+    customer: {
+      timeZone: facts.customer?.timeZone ?? null,
+      region: facts.customer?.region ?? null,
+    },
+    companySendingPausedReason: facts.sendingPausedReason,
+    reminderSentAt: facts.reminderSentAt,
+  };
+}
+
+async function lookUpLineType(
+  deps: DispatchDeps,
+  row: OutboxRow,
+  facts: SendFacts,
+  settings: CompanySettings,
+  now: Date,
+): Promise<ReminderGateDecision> {
+  const phone = facts.phone;
+  if (!phone || !deps.lineTypes) {
+    return decideReminderGate({
+      ...gateInput(facts, settings, now),
+      phone: phone ? { ...phone, lineType: "unknown", lineTypeCheckedAt: now } : (phone as never),
+    });
+  }
+  let lineType: "mobile" | "landline" | "voip" | "unknown" = "unknown";
+  let invalid = false;
+  try {
+    const result = await deps.lineTypes.lookup(phone.e164);
+    invalid = !result.valid;
+    lineType = result.lineType === "other" ? "unknown" : result.lineType;
+    await deps.outbox.recordLineType(row.companyId, phone.e164, { lineType, invalid }, now);
+  } catch (thrown) {
+    // A failed lookup does not hold a reminder back (REQ-36); it is asked again next time.
+    deps.logger.warn(
+      { outboxId: row.id, err: toAppError(thrown).message },
+      "line type lookup failed; sending with monitoring",
+    );
+  }
+  return decideReminderGate({
+    ...gateInput(facts, settings, now),
+    phone: {
+      ...phone,
+      lineType,
+      lineTypeCheckedAt: now,
+      smsBlockedReason: invalid ? "invalid_number" : phone.smsBlockedReason,
+    },
   });
-  return { params, to: target.phone, body: rendered.body, threadId: row.threadId };
 }
 
 async function sendSms(deps: DispatchDeps, row: OutboxRow): Promise<OutboxDecision> {
-  const { params, to, body, threadId } = await renderSms(deps, row);
-  await deps.outbox.recordAttempt(row.id, { to, body });
-  const sent = await deps.sms.send({ companyId: row.companyId, to, body, reference: row.id });
+  const params = row.payload as unknown as SendSmsParams;
+  const { facts, threadId, settings } = await loadSendFacts(deps, row, params);
+  const gated = await gate(deps, row, params, facts, settings);
+  if ("decision" in gated) {
+    deps.logger.info(
+      { outboxId: row.id, template: params.template, outcome: gated.decision },
+      "text held back by a send gate",
+    );
+    return gated.decision;
+  }
+  const rendered = await renderSms(deps, row, params, facts, settings);
+  const to = facts.phone?.e164 ?? facts.threadPhone;
+  if (deps.throttle) {
+    const allowed = deps.throttle.take(row.companyId, rendered.segments, deps.clock.now());
+    if (!allowed.ok) {
+      return {
+        status: "deferred",
+        at: deps.clock.now(),
+        until: allowed.retryAt,
+        reason: allowed.reason,
+      };
+    }
+  }
+  await deps.outbox.recordAttempt(row.id, { to, body: rendered.body });
+  const sent = await deps.sms.send({
+    companyId: row.companyId,
+    to,
+    body: rendered.body,
+    reference: row.id,
+    ...(gated.validityPeriodSeconds === undefined
+      ? {}
+      : { validityPeriodSeconds: gated.validityPeriodSeconds }),
+  });
   const at = deps.clock.now();
   // The text is out: nothing after this point may turn the row into a retry.
   await recordMessage(deps, {
@@ -139,7 +385,9 @@ async function sendSms(deps: DispatchDeps, row: OutboxRow): Promise<OutboxDecisi
     kind: params.kind,
     template: params.template,
     language: params.language,
-    body,
+    body: rendered.body,
+    segments: rendered.segments,
+    encoding: rendered.encoding,
     to,
     providerMessageId: sent.providerMessageId,
     status: sent.status,
@@ -192,7 +440,11 @@ async function reconcile(deps: DispatchDeps, row: OutboxRow): Promise<OutboxDeci
       // Claimed but never handed to the provider: nothing can have been sent.
       return { status: "requeue", at, note: "interrupted before the provider call; re-queued" };
     }
-    const { params, threadId } = await renderSms(deps, row);
+    const params = row.payload as unknown as SendSmsParams;
+    const threadId = row.threadId;
+    if (!threadId) {
+      return { status: "failed", at, error: "sendSms effect has no thread" };
+    }
     const { to, body } = row.attempt;
     const found = await deps.sms.findSent({
       companyId: row.companyId,

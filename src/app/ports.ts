@@ -104,12 +104,17 @@ export interface Payments {
   createCheckout(request: CheckoutRequest): Promise<{ sessionId: string; url: string }>;
 }
 
+/** A text ready to send: normalised for SMS, with its exact encoding and segment count. */
 export interface RenderedMessage {
   body: string;
+  encoding: "GSM-7" | "UCS-2";
+  segments: number;
 }
 
 export interface Templates {
   render(template: string, language: Language, vars: Record<string, string>): RenderedMessage;
+  /** The placeholders a template uses (so only texts that show a pay link get one issued). */
+  variables(template: string, language: Language): string[];
 }
 
 // ---- Pipeline storage ---------------------------------------------------------------------
@@ -192,8 +197,8 @@ export interface PipelineUnitOfWork {
   tryLockThreadById(threadId: string): Promise<LockedThread | null>;
   /**
    * After a ladder check: the reminder the machine queued under `causationId` (if any) gets
-   * the ladder marks it uses up, and waits for approval when `hold` is set. Marks are written
-   * only when a reminder was queued. Returns whether one was.
+   * the ladder marks it uses up, and waits for approval when `holdUntil` is set. Returns
+   * whether a reminder was queued.
    */
   recordLadderOutcome(outcome: LadderOutcome): Promise<{ queued: boolean }>;
   /** Invoices above the company's approval threshold start waiting for staff approval. */
@@ -215,6 +220,11 @@ export interface LadderOutcome {
   marks: Record<string, number>;
   /** Review-before-send: the reminder waits for approval until this instant, then lapses. */
   holdUntil: Date | null;
+  /**
+   * `if_queued`: the rungs count as used only if a reminder went into the outbox (a paused
+   * thread keeps them); `always`: rungs passed without a text (staff, silent) are used up.
+   */
+  writeMarks: "if_queued" | "always";
 }
 
 export interface AuditEntry {
@@ -271,6 +281,25 @@ export interface OutboxStore {
    */
   recordAttempt(id: string, attempt: { to: string; body: string }): Promise<void>;
   threadPhone(threadId: string): Promise<{ phone: string; companyName: string } | null>;
+  sendFacts(
+    threadId: string,
+    invoiceIds: string[],
+    remindersSince: Date,
+  ): Promise<SendFacts | null>;
+  recordLineType(
+    companyId: string,
+    e164: string,
+    result: { lineType: "mobile" | "landline" | "voip" | "unknown"; invalid: boolean },
+    at: Date,
+  ): Promise<void>;
+  /** A staff work item and its Slack notice, outside any thread transition (e.g. a landline). */
+  raiseStaffTask(task: {
+    companyId: string;
+    threadId: string;
+    reason: string;
+    text: string;
+    at: Date;
+  }): Promise<void>;
   recordOutboundMessage(message: {
     companyId: string;
     threadId: string;
@@ -279,6 +308,8 @@ export interface OutboxStore {
     template: string;
     language: string;
     body: string;
+    segments?: number;
+    encoding?: "GSM-7" | "UCS-2";
     to: string;
     providerMessageId: string;
     status: string;
@@ -286,9 +317,47 @@ export interface OutboxStore {
   }): Promise<void>;
 }
 
+/** What the dispatcher knows about a text's recipient and subject right before sending it. */
+export interface SendFacts {
+  threadState: string;
+  threadPhone: string;
+  companyName: string;
+  /** The company's stored settings (parse with parseCompanySettings). */
+  settings: unknown;
+  sendingPausedReason: string | null;
+  phone: {
+    e164: string;
+    consent: "subscribed" | "opted_out";
+    lineType: "mobile" | "landline" | "voip" | "unknown" | null;
+    lineTypeCheckedAt: Date | null;
+    undeliverable: boolean;
+    smsBlockedReason: string | null;
+  } | null;
+  customer: { timeZone: string | null; region: string | null } | null;
+  /** The invoices the text names, as mirrored now (any status). */
+  invoices: SendFactsInvoice[];
+  /** Every open invoice of the thread's customer, oldest due first. */
+  openInvoices: SendFactsInvoice[];
+  /** Reminders (not replies) sent to this number since the lookback start. */
+  reminderSentAt: Date[];
+}
+
+export interface SendFactsInvoice {
+  id: string;
+  number: string;
+  balanceMinor: number;
+  currency: string;
+  dueDate: string;
+  status: "open" | "paid" | "voided" | "disputed";
+}
+
 export type OutboxDecision =
   | { status: "sent"; at: Date; providerRef: string | null; result?: Record<string, unknown> }
   | { status: "retry"; at: Date; retryAt: Date; error: string }
   | { status: "failed"; at: Date; error: string }
   | { status: "requeue"; at: Date; note: string }
-  | { status: "still_unknown"; at: Date; error: string };
+  | { status: "still_unknown"; at: Date; error: string }
+  /** A send gate said "not yet": pending again at `until`, not counted as an attempt. */
+  | { status: "deferred"; at: Date; until: Date; reason: string }
+  /** A send gate said "never": the row is done without a text. */
+  | { status: "skipped"; at: Date; reason: string };

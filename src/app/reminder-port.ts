@@ -48,7 +48,7 @@ export interface ReminderThreadFacts {
   } | null;
   /** Open invoices of the thread's customer, oldest due first. */
   invoices: ReminderInvoice[];
-  /** The highest ladder day reached by the customer's invoices closed in the last 62 days. */
+  /** The ladder day the customer's most recently due closed invoice had reached. */
   previousLateDay: number | null;
 }
 
@@ -72,10 +72,14 @@ export interface ReminderStore {
   /** Next ladder check at `at`, or none (`null`) when no rung remains. */
   rescheduleTimer(timerId: string, at: Date | null): Promise<void>;
   /**
-   * Makes sure every customer with open invoices has a thread and a ladder timer, and pulls
-   * the timer forward to `now` for customers whose invoices changed since `changedSince`.
+   * Makes sure every customer with open invoices has a thread and a due ladder timer when
+   * its invoices changed after the ladder was last checked. With `changedSince`, only
+   * invoices updated since then are looked at; returns the watermark for the next call.
    */
-  armReminderTimers(companyId: string, now: Date, changedSince: Date | null): Promise<number>;
+  armReminderTimers(
+    now: Date,
+    changedSince: Date | null,
+  ): Promise<{ armed: number; watermark: Date }>;
   /**
    * Held reminders (review mode) whose approval window has passed lapse: skipped, their
    * ladder marks restored and their thread's ladder re-checked now.

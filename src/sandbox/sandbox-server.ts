@@ -118,6 +118,14 @@ export function seedDemoCompany(emulators: SandboxEmulators, clock: SandboxClock
 export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const server = Fastify({ logger: false });
   server.setErrorHandler(errorHandler);
+  // The sandbox's Fastify logs nothing itself; a failure behind a control call must still
+  // reach the app's log, or a 500 there says nothing about its cause.
+  server.addHook("onError", async (request, _reply, error) => {
+    options.logger.error(
+      { url: request.url, err: error.message, stack: error.stack },
+      "sandbox request failed",
+    );
+  });
   let url = "";
   const emulators = createEmulators({
     clock: options.clock,

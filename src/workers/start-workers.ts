@@ -1,6 +1,7 @@
 import { type DispatchDeps, dispatchOutbox } from "../app/dispatch-outbox.js";
 import { fireDueTimers } from "../app/fire-due-timers.js";
 import { type InboundDeps, processInboundEvent } from "../app/process-inbound-event.js";
+import { type ReminderPassDeps, runReminderPass } from "../app/run-reminder-pass.js";
 import { startWorkerLoop, type WorkerLoop } from "./worker-loop.js";
 
 export interface WorkerDeps {
@@ -9,13 +10,15 @@ export interface WorkerDeps {
   schedulerIntervalMs: number;
   dispatcherIntervalMs: number;
   batchSize: number;
+  /** The ladder: due reminder checks, each behind a pre-send check of QuickBooks and Stripe. */
+  reminders?: ReminderPassDeps;
   /** Periodic QuickBooks Change Data Capture and token heartbeat, when QuickBooks is in use. */
   quickbooksSync?: { intervalMs: number; run(): Promise<unknown> };
 }
 
 /**
  * One scheduler pass: inbound events that were stored but not processed (a crash between
- * storing and processing, or a retry after a failure), then due timers.
+ * storing and processing, or a retry after a failure), then due timers, then the ladder.
  */
 export async function schedulerPass(deps: WorkerDeps): Promise<{ handled: number; full: boolean }> {
   const { inbound, batchSize } = deps;
@@ -24,9 +27,13 @@ export async function schedulerPass(deps: WorkerDeps): Promise<{ handled: number
     await processInboundEvent(inbound, id);
   }
   const timers = await fireDueTimers(inbound, batchSize);
+  const reminders = deps.reminders ? await runReminderPass(deps.reminders) : null;
   return {
-    handled: pending.length + timers.fired + timers.failed,
-    full: pending.length === batchSize || timers.fired + timers.failed === batchSize,
+    handled: pending.length + timers.fired + timers.failed + (reminders?.claimed ?? 0),
+    full:
+      pending.length === batchSize ||
+      timers.fired + timers.failed === batchSize ||
+      (reminders?.claimed ?? 0) === (deps.reminders?.batchSize ?? -1),
   };
 }
 

@@ -1,7 +1,16 @@
-import { and, asc, eq, inArray, lt, lte, sql } from "drizzle-orm";
-import type { OutboxDecision, OutboxRow, OutboxStore } from "../../app/ports.js";
+import { and, asc, eq, gte, inArray, lt, lte, sql } from "drizzle-orm";
+import type { OutboxDecision, OutboxRow, OutboxStore, SendFacts } from "../../app/ports.js";
 import type { Database, Queryable } from "../client.js";
-import { companies, messages, outbox, threads } from "../schema/index.js";
+import {
+  companies,
+  customers,
+  invoices,
+  messages,
+  outbox,
+  phones,
+  tasks,
+  threads,
+} from "../schema/index.js";
 
 const rowColumns = {
   id: outbox.id,
@@ -90,6 +99,148 @@ export class DrizzleOutboxStore implements OutboxStore {
     return row ?? null;
   }
 
+  async sendFacts(
+    threadId: string,
+    invoiceIds: string[],
+    remindersSince: Date,
+  ): Promise<SendFacts | null> {
+    const [row] = await this.db
+      .select({
+        threadState: threads.state,
+        threadPhone: threads.phone,
+        companyId: threads.companyId,
+        companyName: companies.name,
+        settings: companies.settings,
+        sendingPausedReason: companies.sendingPausedReason,
+        phoneE164: phones.e164,
+        consent: phones.consent,
+        lineType: phones.lineType,
+        lineTypeCheckedAt: phones.lineTypeCheckedAt,
+        undeliverable: phones.undeliverable,
+        smsBlockedReason: phones.smsBlockedReason,
+        customerId: phones.customerId,
+      })
+      .from(threads)
+      .innerJoin(companies, eq(companies.id, threads.companyId))
+      .leftJoin(
+        phones,
+        and(eq(phones.companyId, threads.companyId), eq(phones.e164, threads.phone)),
+      )
+      .where(eq(threads.id, threadId));
+    if (!row) {
+      return null;
+    }
+    const [customer] = row.customerId
+      ? await this.db
+          .select({ timeZone: customers.timeZone, region: customers.region })
+          .from(customers)
+          .where(eq(customers.id, row.customerId))
+      : [];
+    const invoiceColumns = {
+      id: invoices.id,
+      number: sql<string>`coalesce(${invoices.docNumber}, ${invoices.quickbooksId})`,
+      balanceMinor: invoices.balanceMinor,
+      currency: invoices.currency,
+      dueDate: invoices.dueDate,
+      status: invoices.status,
+    };
+    const named =
+      invoiceIds.length === 0
+        ? []
+        : await this.db
+            .select(invoiceColumns)
+            .from(invoices)
+            .where(and(eq(invoices.companyId, row.companyId), inArray(invoices.id, invoiceIds)))
+            .orderBy(asc(invoices.dueDate));
+    const open = row.customerId
+      ? await this.db
+          .select(invoiceColumns)
+          .from(invoices)
+          .where(and(eq(invoices.customerId, row.customerId), eq(invoices.status, "open")))
+          .orderBy(asc(invoices.dueDate))
+      : [];
+    const sent = await this.db
+      .select({ sentAt: messages.sentAt })
+      .from(messages)
+      .where(
+        and(
+          eq(messages.companyId, row.companyId),
+          eq(messages.toNumber, row.threadPhone),
+          eq(messages.direction, "outbound"),
+          eq(messages.kind, "reminder"),
+          gte(messages.sentAt, remindersSince),
+        ),
+      );
+    return {
+      threadState: row.threadState,
+      threadPhone: row.threadPhone,
+      companyName: row.companyName,
+      settings: row.settings,
+      sendingPausedReason: row.sendingPausedReason,
+      phone:
+        row.phoneE164 === null || row.consent === null
+          ? null
+          : {
+              e164: row.phoneE164,
+              consent: row.consent,
+              lineType: row.lineType,
+              lineTypeCheckedAt: row.lineTypeCheckedAt,
+              undeliverable: row.undeliverable ?? false,
+              smsBlockedReason: row.smsBlockedReason,
+            },
+      customer: customer ?? null,
+      invoices: named,
+      openInvoices: open,
+      reminderSentAt: sent.flatMap((message) => (message.sentAt ? [message.sentAt] : [])),
+    };
+  }
+
+  async recordLineType(
+    companyId: string,
+    e164: string,
+    result: { lineType: "mobile" | "landline" | "voip" | "unknown"; invalid: boolean },
+    at: Date,
+  ): Promise<void> {
+    await this.db
+      .update(phones)
+      .set({
+        lineType: result.lineType,
+        lineTypeCheckedAt: at,
+        ...(result.invalid ? { smsBlockedReason: "invalid_number" } : {}),
+        ...(result.lineType === "landline" ? { smsBlockedReason: "landline" } : {}),
+        updatedAt: sql`now()`,
+      })
+      .where(and(eq(phones.companyId, companyId), eq(phones.e164, e164)));
+  }
+
+  async raiseStaffTask(task: {
+    companyId: string;
+    threadId: string;
+    reason: string;
+    text: string;
+    at: Date;
+  }): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      const [created] = await tx
+        .insert(tasks)
+        .values({
+          companyId: task.companyId,
+          threadId: task.threadId,
+          reason: task.reason,
+          details: { reason: task.reason, text: task.text },
+        })
+        .returning({ id: tasks.id });
+      await tx.insert(outbox).values({
+        companyId: task.companyId,
+        threadId: task.threadId,
+        effectType: "notifyStaff",
+        payload: { reason: task.reason, text: task.text, taskId: created?.id },
+        availableAt: task.at,
+        createdAt: task.at,
+      });
+    });
+  }
+
   async recordOutboundMessage(message: {
     companyId: string;
     threadId: string;
@@ -98,6 +249,8 @@ export class DrizzleOutboxStore implements OutboxStore {
     template: string;
     language: string;
     body: string;
+    segments?: number;
+    encoding?: "GSM-7" | "UCS-2";
     to: string;
     providerMessageId: string;
     status: string;
@@ -113,6 +266,8 @@ export class DrizzleOutboxStore implements OutboxStore {
         body: message.body,
         template: message.template,
         language: message.language,
+        segments: message.segments ?? null,
+        encoding: message.encoding ?? null,
         toNumber: message.to,
         providerMessageId: message.providerMessageId,
         status: message.status,
@@ -160,6 +315,25 @@ async function applyDecision(db: Queryable, id: string, decision: OutboxDecision
           claimedAt: null,
           lastError: decision.note,
         })
+        .where(held);
+      return;
+    case "deferred":
+      // Not an attempt: the gate will be asked again when the row comes due.
+      await db
+        .update(outbox)
+        .set({
+          status: "pending",
+          availableAt: decision.until,
+          claimedAt: null,
+          attempts: sql`greatest(${outbox.attempts} - 1, 0)`,
+          lastError: `deferred: ${decision.reason}`,
+        })
+        .where(held);
+      return;
+    case "skipped":
+      await db
+        .update(outbox)
+        .set({ status: "skipped", completedAt: decision.at, lastError: decision.reason })
         .where(held);
       return;
     case "still_unknown":

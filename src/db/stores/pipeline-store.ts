@@ -230,7 +230,7 @@ class DrizzlePipelineUnitOfWork implements PipelineUnitOfWork {
           sql`${outbox.payload}->>'kind' = 'reminder'`,
         ),
       );
-    if (queued.length === 0) {
+    if (queued.length === 0 && outcome.writeMarks === "if_queued") {
       return { queued: false };
     }
     const ids = Object.keys(outcome.marks);
@@ -257,7 +257,7 @@ class DrizzlePipelineUnitOfWork implements PipelineUnitOfWork {
         .set({ lastReminderDay: day, updatedAt: sql`now()` })
         .where(eq(invoices.id, invoiceId));
     }
-    return { queued: true };
+    return { queued: queued.length > 0 };
   }
 
   async markApprovalNeeded(invoiceIds: string[]): Promise<void> {

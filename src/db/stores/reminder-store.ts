@@ -1,4 +1,4 @@
-import { and, asc, eq, gte, inArray, isNotNull, lte, max, sql } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, lte, ne, sql } from "drizzle-orm";
 import { TIMER_KEYS } from "../../../machines/thread.machine.js";
 import type { InvoiceFacts } from "../../app/ports.js";
 import type {
@@ -19,6 +19,8 @@ import {
 } from "../schema/index.js";
 
 const KEY = TIMER_KEYS.reminder;
+/** Transactions still open when a watermark is taken commit "in the past": look back a little. */
+const WATERMARK_OVERLAP_MS = 5_000;
 
 export class DrizzleReminderStore implements ReminderStore {
   constructor(private readonly db: Database) {}
@@ -114,21 +116,18 @@ export class DrizzleReminderStore implements ReminderStore {
             .from(invoices)
             .where(and(inArray(invoices.customerId, customerIds), eq(invoices.status, "open")))
             .orderBy(asc(invoices.dueDate));
+    // "Two months in a row": the customer's most recently due invoice that is no longer open.
     const lateRows =
       customerIds.length === 0
         ? []
         : await this.db
-            .select({ customerId: invoices.customerId, day: max(invoices.lastReminderDay) })
+            .selectDistinctOn([invoices.customerId], {
+              customerId: invoices.customerId,
+              day: invoices.lastReminderDay,
+            })
             .from(invoices)
-            .where(
-              and(
-                inArray(invoices.customerId, customerIds),
-                sql`${invoices.status} <> 'open'`,
-                isNotNull(invoices.lastReminderDay),
-                gte(invoices.dueDate, sql`(current_date - 62)::date::text`),
-              ),
-            )
-            .groupBy(invoices.customerId);
+            .where(and(inArray(invoices.customerId, customerIds), ne(invoices.status, "open")))
+            .orderBy(invoices.customerId, desc(invoices.dueDate));
     const customersById = new Map(customerRows.map((row) => [row.id, row]));
     const lateByCustomer = new Map(lateRows.map((row) => [row.customerId, row.day]));
     const openByCustomer = new Map<string, ReminderInvoice[]>();
@@ -224,52 +223,71 @@ export class DrizzleReminderStore implements ReminderStore {
   async rescheduleTimer(timerId: string, at: Date | null): Promise<void> {
     await this.db
       .update(threadTimers)
+      // fired_at records when the ladder was last checked (database time, like invoices'
+      // updated_at): arming compares the two.
       .set(
         at === null
           ? { status: "fired", firedAt: sql`now()` }
-          : { dueAt: at, attempts: 0, lastError: null },
+          : { dueAt: at, attempts: 0, lastError: null, firedAt: sql`now()` },
       )
       .where(and(eq(threadTimers.id, timerId), eq(threadTimers.status, "pending")));
   }
 
   async armReminderTimers(
-    companyId: string,
     now: Date,
     changedSince: Date | null,
-  ): Promise<number> {
+  ): Promise<{ armed: number; watermark: Date }> {
     return this.db.transaction(async (tx) => {
-      // One thread per customer phone: the preferred one, else any usable one.
+      const clock = await tx.execute(sql`select now() as at`);
+      const dbNow = new Date(String(firstRow(clock)?.at ?? new Date().toISOString()));
+      const changed = changedSince ? sql`and i.updated_at >= ${changedSince}` : sql``;
+      // One thread per customer: the preferred phone, else the mobile, else the oldest.
       await tx.execute(sql`
         insert into threads (id, company_id, customer_id, phone, state, machine_version)
         select 'th_' || replace(gen_random_uuid()::text, '-', ''), p.company_id, p.customer_id, p.e164, 'new', 0
         from (
           select distinct on (ph.customer_id) ph.company_id, ph.customer_id, ph.e164
           from phones ph
-          where ph.company_id = ${companyId}
-            and ph.customer_id is not null
-            and exists (
-              select 1 from invoices i
-              where i.customer_id = ph.customer_id and i.status = 'open' and i.balance_minor > 0
-            )
+          where ph.customer_id in (
+            select i.customer_id from invoices i
+            where i.status = 'open' and i.balance_minor > 0 ${changed}
+          )
           order by ph.customer_id, ph.is_preferred desc, (ph.source = 'mobile') desc, ph.created_at
         ) p
+        where not exists (
+          select 1 from threads t where t.company_id = p.company_id and t.customer_id = p.customer_id
+        )
         on conflict (company_id, phone) do nothing`);
+      // A timer is pulled forward only for invoices changed after its last check, so a check
+      // that itself touched the invoices does not trigger another.
       const armed = await tx.execute(sql`
         insert into thread_timers (id, company_id, thread_id, key, due_at, status)
         select 'tt_' || replace(gen_random_uuid()::text, '-', ''), t.company_id, t.id, ${KEY}, ${now}, 'pending'
         from threads t
-        join phones ph on ph.company_id = t.company_id and ph.e164 = t.phone
-        where t.company_id = ${companyId}
-          and exists (
-            select 1 from invoices i
-            where i.customer_id = ph.customer_id and i.status = 'open' and i.balance_minor > 0
-              ${changedSince ? sql`and i.updated_at >= ${changedSince}` : sql``}
-          )
+        where t.customer_id in (
+          select i.customer_id from invoices i
+          where i.status = 'open' and i.balance_minor > 0 ${changed}
+        )
+        and not exists (
+          select 1 from thread_timers tt
+          where tt.thread_id = t.id and tt.key = ${KEY}
+            and tt.status = 'pending' and tt.due_at <= ${now}
+        )
+        and not exists (
+          select 1 from thread_timers tt
+          where tt.thread_id = t.id and tt.key = ${KEY} and tt.fired_at is not null
+            and not exists (
+              select 1 from invoices i
+              where i.customer_id = t.customer_id and i.updated_at > tt.fired_at
+            )
+        )
         on conflict (thread_id, key) do update
           set due_at = excluded.due_at, status = 'pending', attempts = 0, last_error = null
-          where thread_timers.status <> 'pending' or thread_timers.due_at > excluded.due_at
         returning 1`);
-      return rowCount(armed);
+      return {
+        armed: rowCount(armed),
+        watermark: new Date(dbNow.getTime() - WATERMARK_OVERLAP_MS),
+      };
     });
   }
 
@@ -300,6 +318,13 @@ export class DrizzleReminderStore implements ReminderStore {
       return lapsed.length;
     });
   }
+}
+
+function firstRow(result: unknown): Record<string, unknown> | undefined {
+  if (Array.isArray(result)) {
+    return result[0] as Record<string, unknown> | undefined;
+  }
+  return (result as { rows?: Array<Record<string, unknown>> }).rows?.[0];
 }
 
 function rowCount(result: unknown): number {
