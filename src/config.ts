@@ -178,7 +178,12 @@ export const configSchema = z.object({
     .regex(/^[A-Za-z0-9+/]{43}=$/, "must be 32 bytes, base64 encoded")
     .optional()
     .describe(
-      "AES-256-GCM key (32 bytes, base64) for provider tokens at rest. Required with real QuickBooks; the sandbox generates a development key.",
+      "AES-256-GCM key (32 bytes, base64) for provider tokens at rest; pay-link tokens are also derived from it. Required with real QuickBooks or Twilio; the sandbox generates a development key.",
+    ),
+  PAY_PAGE_RATE_LIMIT_PER_MINUTE: positiveInt
+    .default(60)
+    .describe(
+      "Requests per minute one client address may make to the pay pages (/p/…); more get a 429 page. Generous, since carriers put many phones behind one address.",
     ),
   CI: booleanFromString
     .default(false)

@@ -15,19 +15,29 @@ import { QuickBooksWebhookVerifier } from "./adapters/quickbooks/quickbooks-webh
 import { TokenCipher } from "./adapters/quickbooks/token-cipher.js";
 import { SlackStaffNotifier } from "./adapters/slack/slack-staff-notifier.js";
 import { SlackWebhookVerifier } from "./adapters/slack/slack-webhook-verifier.js";
+import { type StripeApiBase, StripePayments } from "./adapters/stripe/stripe-payments.js";
 import { StripeWebhookVerifier } from "./adapters/stripe/stripe-webhook-verifier.js";
 import { systemClock } from "./adapters/system-clock.js";
 import { TwilioSmsSender } from "./adapters/twilio/twilio-sms-sender.js";
 import { TwilioWebhookVerifier } from "./adapters/twilio/twilio-webhook-verifier.js";
+import { type CatchUpSummary, catchUpStripePayments } from "./app/catch-up-stripe-payments.js";
 import { CoalescingRunner } from "./app/coalescing-runner.js";
 import type { DispatchDeps } from "./app/dispatch-outbox.js";
 import { type DeliveryDeps, deliveryStatusHandler } from "./app/handle-delivery-status.js";
-import type { Clock, Logger, SmsSender, StaffNotifier } from "./app/ports.js";
+import {
+  type IssuedPayLink,
+  type IssuePayLinkDeps,
+  type IssuePayLinkInput,
+  issuePayLink,
+} from "./app/pay-links.js";
+import type { PaymentEvents } from "./app/payment-events-port.js";
+import type { Accounting, Clock, Logger, Payments, SmsSender, StaffNotifier } from "./app/ports.js";
 import { type InboundDeps, receiveInboundEvent } from "./app/process-inbound-event.js";
 import type { QuickBooksConnector } from "./app/quickbooks-connect-port.js";
 import { importFromQuickBooks } from "./app/quickbooks-import.js";
 import { runQuickBooksSyncPass, syncQuickBooksCompany } from "./app/quickbooks-sync-pass.js";
 import { quickbooksRealmOf } from "./app/quickbooks-webhook-event.js";
+import { reconcileStripeEvent } from "./app/reconcile-stripe-event.js";
 import { SendThrottle } from "./app/send-throttle.js";
 import type { WebhookVerifier } from "./app/webhook-verifier-port.js";
 import { type Config, ConfigError, loadConfig, realProviders } from "./config.js";
@@ -37,12 +47,17 @@ import { runMigrations } from "./db/migrate.js";
 import { DrizzleCompanyStore } from "./db/stores/company-store.js";
 import { DrizzleDeliveryStore } from "./db/stores/delivery-store.js";
 import { DrizzleOutboxStore } from "./db/stores/outbox-store.js";
+import { DrizzlePayLinkStore } from "./db/stores/pay-link-store.js";
+import { DrizzlePaymentStore } from "./db/stores/payment-store.js";
 import { DrizzlePipelineStore } from "./db/stores/pipeline-store.js";
 import { DrizzleProviderConnectionStore } from "./db/stores/provider-connection-store.js";
+import { DrizzleStripeCursorStore } from "./db/stores/provider-cursor-store.js";
 import { DrizzleQuickBooksImportStore } from "./db/stores/quickbooks-import-store.js";
+import { AppError } from "./domain/errors.js";
 import { buildApp } from "./http/build-app.js";
 import { connectQuickBooksRoutes } from "./http/routes/connect-quickbooks.js";
 import { loopbackOnlyUnless } from "./http/routes/loopback-only.js";
+import { payLinkRoutes } from "./http/routes/pay-links.js";
 import { quickbooksWebhookRoutes } from "./http/routes/webhooks-quickbooks.js";
 import { slackWebhookRoutes } from "./http/routes/webhooks-slack.js";
 import { stripeWebhookRoutes } from "./http/routes/webhooks-stripe.js";
@@ -65,6 +80,8 @@ export interface RunningDuetext {
   appUrl: string;
   sandbox: Sandbox | null;
   quickbooks: QuickBooksServices;
+  /** Pay links and the Stripe catch-up, for the dispatcher and the scheduler pass. */
+  payments: PaymentServices;
   clock: Clock;
   stop(): Promise<void>;
 }
@@ -105,6 +122,12 @@ export async function startDuetext(
   );
 
   const connectionStore = new DrizzleProviderConnectionStore(handle.db);
+  // Stripe: the real API, or the sandbox's emulator once it listens (its address is known
+  // only then); pay pages and reconciliation reach either through this late-bound client.
+  let stripe: StripePayments | null = real.stripe
+    ? new StripePayments({ secretKey: config.STRIPE_SECRET_KEY ?? "" })
+    : null;
+  const stripeApi = lateStripe(() => stripe);
   // One per process (see send-throttle.ts): the dispatcher takes from it, 30022 slows it.
   const sendThrottle = new SendThrottle({
     messagesPerSecond: config.TWILIO_MESSAGES_PER_SECOND,
@@ -140,8 +163,30 @@ export async function startDuetext(
         await quickbooksSyncs.trigger(connection.companyId);
         return undefined;
       },
+      // A Stripe event (webhook or catch-up): re-read the payment, post it to QuickBooks,
+      // tell the thread.
+      "stripe.event": async (payload) => {
+        await quickbooksAvailable;
+        return reconcileStripe(payload);
+      },
     },
   };
+  const reconcileStripe = reconcileStripeEvent({
+    payments: new DrizzlePaymentStore(handle.db),
+    paymentEvents: stripeApi,
+    accounting: lateAccounting(() => services().accounting),
+    submit: (event) => receiveInboundEvent(inbound, event),
+    clock,
+    logger,
+  });
+  const catchUpStripe = () =>
+    catchUpStripePayments({
+      events: stripeApi,
+      cursors: new DrizzleStripeCursorStore(handle.db),
+      receive: (event) => receiveInboundEvent(inbound, event),
+      clock,
+      logger,
+    });
   const quickbooksSyncs = new CoalescingRunner((companyId) =>
     syncQuickBooksCompany(
       { connections: connectionStore, sync: quickbooksSyncDeps(), clock, logger },
@@ -203,6 +248,15 @@ export async function startDuetext(
       );
     },
   };
+  const payLinks: IssuePayLinkDeps = {
+    store: new DrizzlePayLinkStore(handle.db),
+    tokenKey: await payLinkTokenKey(config, real, logger),
+    // Links travel in texts: real phones get PUBLIC_BASE_URL, the sandbox's phones the app on
+    // loopback.
+    get publicBaseUrl() {
+      return real.twilio ? config.PUBLIC_BASE_URL : loopbackUrl;
+    },
+  };
   const app = await buildApp(
     {
       health: async () => {
@@ -260,6 +314,18 @@ export async function startDuetext(
           },
           logger,
         }),
+        payLinkRoutes({
+          store: payLinks.store,
+          accounting: lateAccounting(() => services().accounting),
+          payments: stripeApi,
+          paymentEvents: stripeApi,
+          get publicBaseUrl() {
+            return payLinks.publicBaseUrl;
+          },
+          now: () => clock.now(),
+          rateLimitPerMinute: config.PAY_PAGE_RATE_LIMIT_PER_MINUTE,
+          logger,
+        }),
       ],
     },
     { logger },
@@ -297,6 +363,12 @@ export async function startDuetext(
             }),
         })
       : null;
+  if (!stripe && sandbox) {
+    stripe = new StripePayments({
+      secretKey: SANDBOX_CREDENTIALS.stripe.secretKey,
+      apiBase: loopbackApiBase(sandbox.url),
+    });
+  }
   function sandboxEmulators() {
     return sandbox ? Object.values(sandbox.emulators) : [];
   }
@@ -346,6 +418,11 @@ export async function startDuetext(
     appUrl: loopbackUrl,
     sandbox,
     quickbooks,
+    payments: {
+      payLinks,
+      issuePayLink: (input) => issuePayLink(payLinks, input),
+      catchUp: catchUpStripe,
+    },
     clock,
     async stop() {
       // Emulators first: they are the clients of the app's webhook routes.
@@ -515,6 +592,63 @@ function connectStateKey(config: Config): Buffer {
         .update("duetext/connect-state")
         .digest()
     : randomBytes(32);
+}
+
+export interface PaymentServices {
+  /** What the dispatcher passes to `issuePayLink` to put a link in a text. */
+  payLinks: IssuePayLinkDeps;
+  issuePayLink(input: IssuePayLinkInput): Promise<IssuedPayLink>;
+  /** Stores and processes Stripe events the webhooks missed; run before every scheduler pass. */
+  catchUp(): Promise<CatchUpSummary>;
+}
+
+/**
+ * Pay-link tokens are HMACs under a key derived from TOKEN_ENCRYPTION_KEY (or, in the
+ * sandbox, from the development key kept under DATA_DIR), so every instance and every
+ * restart issues and recognises the same links.
+ */
+async function payLinkTokenKey(
+  config: Config,
+  real: ReturnType<typeof realProviders>,
+  logger: Logger,
+): Promise<Buffer> {
+  if (!config.TOKEN_ENCRYPTION_KEY && real.twilio) {
+    throw new ConfigError([
+      "TOKEN_ENCRYPTION_KEY: required with real Twilio (pay links in texts are derived from it; openssl rand -base64 32)",
+    ]);
+  }
+  const base = await tokenEncryptionKey(config, !real.quickbooks, logger);
+  return createHmac("sha256", base).update("duetext/pay-link-token").digest();
+}
+
+/** Stripe through a client chosen late; until then calls fail as retryable. */
+function lateStripe(current: () => StripePayments | null): Payments & PaymentEvents {
+  const ready = () => {
+    const stripe = current();
+    if (!stripe) {
+      throw new AppError("PROVIDER_UNAVAILABLE", "Stripe is not ready yet", { retryable: true });
+    }
+    return stripe;
+  };
+  return {
+    createCheckout: (request) => ready().createCheckout(request),
+    eventsSince: (cursor, options) => ready().eventsSince(cursor, options),
+    retrieveCheckoutSession: (id) => ready().retrieveCheckoutSession(id),
+    retrievePaymentIntent: (id) => ready().retrievePaymentIntent(id),
+  };
+}
+
+/** QuickBooks' Accounting port, resolved per call (its services are built after listening). */
+function lateAccounting(current: () => Accounting): Accounting {
+  return {
+    readInvoices: (companyId, quickbooksIds) => current().readInvoices(companyId, quickbooksIds),
+    recordPayment: (payment) => current().recordPayment(payment),
+  };
+}
+
+function loopbackApiBase(url: string): StripeApiBase {
+  const parsed = new URL(url);
+  return { host: parsed.hostname, port: Number(parsed.port), protocol: "http" };
 }
 
 /** Webhook secrets: the configured ones for real providers, the sandbox's for emulated ones. */
