@@ -4,45 +4,23 @@ import { fileURLToPath } from "node:url";
 import type { Language } from "../../machines/thread.templates.js";
 import type { RenderedMessage, Templates } from "../app/ports.js";
 import { AppError } from "../domain/errors.js";
+import { normalizeForSms, smsEncoding } from "../domain/sms-encoding.js";
+import {
+  declaredMaxSegments,
+  fillTemplate,
+  parseTemplateFile,
+  placeholdersIn,
+  type TemplateFile,
+} from "../domain/template-file.js";
+import { findPublicShorteners, MAX_CHARACTERS, MAX_SEGMENTS } from "../domain/template-lint.js";
 
-// Loads `prompts/sms/<id>.<language>.md` once at start-up. Front matter (between `---`
-// lines) declares metadata; the body is the text with `{{variable}}` placeholders.
+// Loads `prompts/sms/<id>.<language>.md` once at start-up and renders them. `render` takes
+// the finished values (see messageVars in src/domain/message-format.ts) and returns the text
+// exactly as it will be sent, with its encoding and segment count.
+
+export { parseTemplateFile, type TemplateFile };
 
 export const PROMPTS_DIR = fileURLToPath(new URL("../../prompts", import.meta.url));
-
-export interface TemplateFile {
-  id: string;
-  language: string;
-  meta: Record<string, string>;
-  body: string;
-}
-
-const FILE_NAME = /^(?<id>.+)\.(?<language>[a-z]{2})\.md$/;
-const PLACEHOLDER = /\{\{\s*(\w+)\s*\}\}/g;
-
-export function parseTemplateFile(fileName: string, source: string): TemplateFile {
-  const name = FILE_NAME.exec(fileName);
-  if (!name?.groups) {
-    throw new Error(`Template file name must be <id>.<language>.md: ${fileName}`);
-  }
-  const match = /^---\n([\s\S]*?)\n---\n([\s\S]*)$/.exec(source);
-  if (!match) {
-    throw new Error(`Template ${fileName} has no front matter block`);
-  }
-  const meta: Record<string, string> = {};
-  for (const line of (match[1] ?? "").split("\n")) {
-    const separator = line.indexOf(":");
-    if (separator > 0) {
-      meta[line.slice(0, separator).trim()] = line.slice(separator + 1).trim();
-    }
-  }
-  return {
-    id: name.groups.id ?? "",
-    language: name.groups.language ?? "",
-    meta,
-    body: (match[2] ?? "").trim(),
-  };
-}
 
 export function loadTemplateFiles(dir = join(PROMPTS_DIR, "sms")): TemplateFile[] {
   return readdirSync(dir)
@@ -51,26 +29,50 @@ export function loadTemplateFiles(dir = join(PROMPTS_DIR, "sms")): TemplateFile[
 }
 
 export class FileTemplates implements Templates {
-  private readonly byKey = new Map<string, TemplateFile>();
+  private readonly byKey = new Map<string, { file: TemplateFile; maxSegments: number }>();
 
   constructor(files: TemplateFile[] = loadTemplateFiles()) {
     for (const file of files) {
-      this.byKey.set(`${file.id}.${file.language}`, file);
+      const maxSegments = declaredMaxSegments(file);
+      if (maxSegments === null || maxSegments < 1) {
+        throw new Error(`Template ${file.id}.${file.language} has no valid maxSegments`);
+      }
+      this.byKey.set(`${file.id}.${file.language}`, { file, maxSegments });
     }
   }
 
-  render(template: string, language: Language, vars: Record<string, string>): RenderedMessage {
-    const file = this.byKey.get(`${template}.${language}`);
-    if (!file) {
+  variables(template: string, language: Language): string[] {
+    const entry = this.byKey.get(`${template}.${language}`);
+    if (!entry) {
       throw new AppError("NOT_FOUND", `No template ${template} in ${language}`);
     }
-    const body = file.body.replace(PLACEHOLDER, (_, name: string) => {
-      const value = vars[name];
-      if (value === undefined) {
-        throw new AppError("VALIDATION_FAILED", `Template ${template} needs variable ${name}`);
-      }
-      return value;
-    });
-    return { body };
+    return placeholdersIn(entry.file.body);
+  }
+
+  render(template: string, language: Language, vars: Record<string, string>): RenderedMessage {
+    const entry = this.byKey.get(`${template}.${language}`);
+    if (!entry) {
+      throw new AppError("NOT_FOUND", `No template ${template} in ${language}`);
+    }
+    const body = normalizeForSms(fillTemplate(entry.file, vars));
+    const { encoding, segments } = smsEncoding(body);
+    const context = { template, language, encoding, segments, characters: body.length };
+    if (segments > Math.min(entry.maxSegments, MAX_SEGMENTS) || body.length > MAX_CHARACTERS) {
+      throw new AppError(
+        "VALIDATION_FAILED",
+        `Template ${template} (${language}) renders to ${segments} ${encoding} segments ` +
+          `(${body.length} characters), over its budget of ${entry.maxSegments}`,
+        { context },
+      );
+    }
+    const shorteners = findPublicShorteners(body);
+    if (shorteners.length > 0) {
+      throw new AppError(
+        "VALIDATION_FAILED",
+        `Template ${template} (${language}) would send a public URL shortener: ${shorteners.join(", ")}`,
+        { context },
+      );
+    }
+    return { body, encoding, segments };
   }
 }
