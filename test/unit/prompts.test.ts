@@ -237,6 +237,18 @@ describe("FileTemplates.render", () => {
     expect(() => templates.render("no.such", "en", {})).toThrow(/No template/);
   });
 
+  it("lists a template's placeholders, so the sender issues a pay link only where one shows", () => {
+    expect(templates.variables("reminder.overdue", "es")).toEqual([
+      "businessName",
+      "amount",
+      "invoiceList",
+      "dueDate",
+      "payLink",
+    ]);
+    expect(templates.variables("reply.stop_confirm", "en")).toEqual(["businessName"]);
+    expect(() => templates.variables("no.such", "en")).toThrow(/No template/);
+  });
+
   it("renders the compliance replies from the business name and contact alone", () => {
     const vars = { businessName: "Acme", contact: "(512) 555-0100" };
     for (const id of ["reply.stop_confirm", "reply.wrong_number_confirm", "reply.start_confirm"]) {
