@@ -16,16 +16,18 @@ export function payLinkRoutes(deps: PayLinkRouteDeps): FastifyPluginAsync {
   return async (app) => {
     await preparePublicPages(app, { rateLimitPerMinute: deps.rateLimitPerMinute });
 
+    // The path is the token, a bearer secret: keep it out of the routine request log lines.
+    const quiet = { logLevel: "warn" as const };
     const send = (reply: FastifyReply, page: { status: number; html: string }) =>
       reply.status(page.status).type("text/html; charset=utf-8").send(page.html);
 
-    app.get<{ Params: { token: string } }>("/p/:token", async (request, reply) => {
+    app.get<{ Params: { token: string } }>("/p/:token", quiet, async (request, reply) => {
       const { token } = request.params;
       const view = await viewPayLink(deps, token, deps.now());
       return send(reply, payLinkPage(view, `/p/${token}`));
     });
 
-    app.post<{ Params: { token: string } }>("/p/:token", async (request, reply) => {
+    app.post<{ Params: { token: string } }>("/p/:token", quiet, async (request, reply) => {
       const { token } = request.params;
       const outcome = await startPayLinkCheckout(deps, token, deps.now());
       if (outcome.kind === "checkout") {
