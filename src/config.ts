@@ -180,6 +180,18 @@ export const configSchema = z.object({
     .describe(
       "AES-256-GCM key (32 bytes, base64) for provider tokens at rest; pay-link tokens are also derived from it. Required with real QuickBooks or Twilio; the sandbox generates a development key.",
     ),
+  ADMIN_API_TOKEN: z
+    .string()
+    .min(24, "use at least 24 characters (openssl rand -base64 32)")
+    .optional()
+    .describe(
+      "Bearer token for the admin API (/api/…: review queue, approvals, settings). Unset: the admin API answers requests from this machine only.",
+    ),
+  REMINDER_BATCH_SIZE: positiveInt
+    .default(1000)
+    .describe(
+      "Ladder checks claimed per scheduler pass; their invoices are re-read from QuickBooks in one query per 1,000.",
+    ),
   PAY_PAGE_RATE_LIMIT_PER_MINUTE: positiveInt
     .default(60)
     .describe(

@@ -18,12 +18,18 @@ import { SlackWebhookVerifier } from "./adapters/slack/slack-webhook-verifier.js
 import { type StripeApiBase, StripePayments } from "./adapters/stripe/stripe-payments.js";
 import { StripeWebhookVerifier } from "./adapters/stripe/stripe-webhook-verifier.js";
 import { systemClock } from "./adapters/system-clock.js";
+import { TwilioLineTypeLookup } from "./adapters/twilio/twilio-line-type-lookup.js";
 import { TwilioSmsSender } from "./adapters/twilio/twilio-sms-sender.js";
 import { TwilioWebhookVerifier } from "./adapters/twilio/twilio-webhook-verifier.js";
 import { type CatchUpSummary, catchUpStripePayments } from "./app/catch-up-stripe-payments.js";
 import { CoalescingRunner } from "./app/coalescing-runner.js";
 import type { DispatchDeps } from "./app/dispatch-outbox.js";
-import { type DeliveryDeps, deliveryStatusHandler } from "./app/handle-delivery-status.js";
+import {
+  type DeliveryDeps,
+  deliveryStatusHandler,
+  reactToDeliveryError,
+} from "./app/handle-delivery-status.js";
+import type { LineTypeLookup } from "./app/line-type-lookup-port.js";
 import {
   type IssuedPayLink,
   type IssuePayLinkDeps,
@@ -53,8 +59,11 @@ import { DrizzlePipelineStore } from "./db/stores/pipeline-store.js";
 import { DrizzleProviderConnectionStore } from "./db/stores/provider-connection-store.js";
 import { DrizzleStripeCursorStore } from "./db/stores/provider-cursor-store.js";
 import { DrizzleQuickBooksImportStore } from "./db/stores/quickbooks-import-store.js";
+import { DrizzleReminderStore } from "./db/stores/reminder-store.js";
+import { DrizzleReviewStore } from "./db/stores/review-store.js";
 import { AppError } from "./domain/errors.js";
 import { buildApp } from "./http/build-app.js";
+import { adminApiRoutes } from "./http/routes/admin-api.js";
 import { connectQuickBooksRoutes } from "./http/routes/connect-quickbooks.js";
 import { loopbackOnlyUnless } from "./http/routes/loopback-only.js";
 import { payLinkRoutes } from "./http/routes/pay-links.js";
@@ -326,6 +335,11 @@ export async function startDuetext(
           rateLimitPerMinute: config.PAY_PAGE_RATE_LIMIT_PER_MINUTE,
           logger,
         }),
+        adminApiRoutes({
+          review: new DrizzleReviewStore(handle.db),
+          token: config.ADMIN_API_TOKEN ?? null,
+          now: () => clock.now(),
+        }),
       ],
     },
     { logger },
@@ -389,6 +403,13 @@ export async function startDuetext(
     sms: smsSender(config, real.twilio, sandbox, loopbackUrl),
     notifier: staffNotifier(config, real.slack, sandbox, logger),
     templates: new FileTemplates(),
+    lineTypes: lineTypeLookup(config, real.twilio, sandbox),
+    onDeliveryError: (report) => reactToDeliveryError(delivery, report),
+    // A frozen sandbox clock never refills a bucket: the emulator is not rate-limited.
+    throttle: real.twilio ? sendThrottle : null,
+    payLinks: {
+      issue: (input) => issuePayLink(payLinks, { ...input, purpose: "pay" }),
+    },
     clock,
     logger,
     maxAttempts: config.OUTBOX_MAX_ATTEMPTS,
@@ -397,6 +418,17 @@ export async function startDuetext(
   workerDeps = {
     inbound,
     dispatch,
+    reminders: {
+      reminders: new DrizzleReminderStore(handle.db),
+      pipeline: inbound.store,
+      accounting: quickbooks.accounting,
+      catchUpPayments: catchUpStripe,
+      clock,
+      logger,
+      batchSize: config.REMINDER_BATCH_SIZE,
+      leaseMs: config.OUTBOX_SENDING_LEASE_MS,
+      arming: { watermark: null },
+    },
     schedulerIntervalMs: config.SCHEDULER_INTERVAL_MS,
     dispatcherIntervalMs: config.DISPATCHER_INTERVAL_MS,
     batchSize: config.WORKER_BATCH_SIZE,
@@ -565,6 +597,7 @@ async function connectSandboxCompany(
   logger: Logger,
 ) {
   const companyId = await companies.findOrCreate(DEMO.companyName, DEMO.timeZone);
+  await companies.fillSettings(companyId, { contact: DEMO.contact });
   // The emulator starts empty with every process, so earlier tokens are dead: consent again.
   const consent = await fetch(quickbooks.connections.authorizeUrl(`sandbox-${companyId}`), {
     redirect: "manual",
@@ -701,6 +734,18 @@ function smsSender(
     from: SANDBOX_CREDENTIALS.twilio.businessNumber,
     statusCallbackUrl: `${loopbackUrl}/webhooks/twilio/status`,
   });
+}
+
+function lineTypeLookup(config: Config, isReal: boolean, sandbox: Sandbox | null): LineTypeLookup {
+  return new TwilioLineTypeLookup(
+    isReal
+      ? { accountSid: config.TWILIO_ACCOUNT_SID ?? "", authToken: config.TWILIO_AUTH_TOKEN ?? "" }
+      : {
+          accountSid: SANDBOX_CREDENTIALS.twilio.accountSid,
+          authToken: SANDBOX_CREDENTIALS.twilio.authToken,
+          baseUrl: sandbox?.url ?? "",
+        },
+  );
 }
 
 function staffNotifier(

@@ -37,6 +37,18 @@ export interface DispatchDeps {
       now: Date,
     ): { ok: true } | { ok: false; retryAt: Date; reason: string };
   } | null;
+  /**
+   * Reacts to a provider error code from a refused send (opt-out, bad number, paused
+   * sender…), as status callbacks do for later failures (compliance §4).
+   */
+  onDeliveryError?: (report: {
+    companyId: string;
+    phone: string;
+    threadId: string | null;
+    code: number;
+    at: Date;
+    reference: string;
+  }) => Promise<unknown>;
   /** Issues the pay link a text names (deterministic per outbox row); null leaves texts without one. */
   payLinks?: {
     issue(input: {
@@ -132,6 +144,10 @@ async function runEffect(deps: DispatchDeps, row: OutboxRow): Promise<OutboxDeci
       { outboxId: row.id, effectType: row.effectType, code: error.code, err: error.message },
       "effect failed",
     );
+    const providerCode = Number(error.context?.providerCode);
+    if (row.effectType === "sendSms" && Number.isInteger(providerCode) && providerCode > 0) {
+      await reactToRefusal(deps, row, providerCode, at);
+    }
     if (row.effectType === "sendSms" && error.retryable) {
       // The provider may have accepted the text before the failure (timeout, reset, 5xx):
       // stay `sending` so reconciliation asks it before anything is sent again.
@@ -175,6 +191,33 @@ async function loadSendFacts(deps: DispatchDeps, row: OutboxRow, params: SendSms
 }
 
 /** The text exactly as it will leave: vars formatted for the language, pay link issued. */
+async function reactToRefusal(
+  deps: DispatchDeps,
+  row: OutboxRow,
+  code: number,
+  at: Date,
+): Promise<void> {
+  if (!deps.onDeliveryError || !row.threadId) {
+    return;
+  }
+  const target = await deps.outbox.threadPhone(row.threadId);
+  try {
+    await deps.onDeliveryError({
+      companyId: row.companyId,
+      phone: target?.phone ?? "",
+      threadId: row.threadId,
+      code,
+      at,
+      reference: row.id,
+    });
+  } catch (thrown) {
+    deps.logger.error(
+      { outboxId: row.id, code, err: toAppError(thrown).message },
+      "could not react to a refused send",
+    );
+  }
+}
+
 async function renderSms(
   deps: DispatchDeps,
   row: OutboxRow,

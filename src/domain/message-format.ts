@@ -9,13 +9,17 @@ import type { Language } from "./template-ids.js";
 
 const LOCALES: Record<Language, string> = { en: "en-US", es: "es-US" };
 
+/** "Billing help: this number." when a company has no contact phone or email yet. */
+const CONTACT_FALLBACK: Record<Language, string> = { en: "this number", es: "este número" };
+
 /**
  * Every placeholder `messageVars` can fill, with what it holds. Templates may use only these
  * (the template linter checks it); admins editing a script see this list.
  */
 export const MESSAGE_VARIABLES = {
   businessName: "the business's name as customers know it",
-  contact: "how to reach billing: the contact phone for display, else the contact email",
+  contact:
+    'how to reach billing: the contact phone for display, else the contact email, else "this number"',
   invoiceList: 'the invoices with their noun: "invoice 1001", "invoices 1001 and 1002"',
   amount: "the total open balance of those invoices",
   dueDate: "the earliest due date among those invoices",
@@ -277,7 +281,9 @@ export function messageVars(facts: MessageFacts, language: Language): Record<str
 
   put("businessName", facts.businessName);
   const phone = facts.contactPhone?.trim() ? formatPhoneForDisplay(facts.contactPhone) : null;
-  put("contact", phone ?? facts.contactEmail);
+  // HELP must always be answerable (REQ-18): with no contact on file, customers are told to
+  // reply here, where staff see every message.
+  put("contact", phone ?? facts.contactEmail ?? CONTACT_FALLBACK[language]);
 
   const invoices = facts.invoices;
   if (invoices.length > 0) {

@@ -1,5 +1,6 @@
 import { type AreaCodeTable, areaCodeInfo, NANP_AREA_CODES } from "./area-codes.js";
 import { isValidTimeZone } from "./calendar.js";
+import { stateTimeZone } from "./state-time-zones.js";
 
 // Everything we know about where a reminder's recipient may be (REQ-29): the billing address's
 // zone and state, and the zones and state of the phone's area code. The send window must be open
@@ -34,8 +35,12 @@ export function recipientLocation(
   table: AreaCodeTable = NANP_AREA_CODES,
 ): RecipientLocation {
   const areaCode = areaCodeInfo(input.e164, table);
+  // The customer's own zone, else the one their billing address's state implies (REQ-29:
+  // an address is a location too, even when only its state is known).
   const addressZone =
-    input.timeZone !== null && isValidTimeZone(input.timeZone) ? input.timeZone : null;
+    input.timeZone !== null && isValidTimeZone(input.timeZone)
+      ? input.timeZone
+      : stateTimeZone(input.region);
   const zones = [...new Set([...(addressZone ? [addressZone] : []), ...(areaCode?.zones ?? [])])];
   const regions = [
     ...new Set(

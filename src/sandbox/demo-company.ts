@@ -33,6 +33,8 @@ export interface DemoInvoice {
 export interface DemoCompany {
   companyName: string;
   timeZone: string;
+  /** How customers reach billing: named in HELP answers and final notices. */
+  contact: { phone: string; email: string };
   customers: DemoCustomer[];
   invoices: DemoInvoice[];
   /** Numbers the SMS emulator treats as landlines (no SMS; a staff task instead). */
@@ -324,6 +326,7 @@ export function demoCompany(today: LocalDate): DemoCompany {
   return {
     companyName: "Acme Plumbing & Heating",
     timeZone: "America/Chicago",
+    contact: { phone: "+15125550199", email: "billing@acmeplumbing.example" },
     customers,
     invoices,
     landlines,

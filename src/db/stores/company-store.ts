@@ -1,4 +1,4 @@
-import { eq, isNull, or } from "drizzle-orm";
+import { eq, isNull, or, sql } from "drizzle-orm";
 import type { Database } from "../client.js";
 import {
   auditLog,
@@ -69,6 +69,14 @@ export class DrizzleCompanyStore {
       }
       await tx.update(companies).set({ settings: {} }).where(eq(companies.id, companyId));
     });
+  }
+
+  /** Fills settings keys the company has not set (an admin's choices are never overwritten). */
+  async fillSettings(companyId: string, defaults: Record<string, unknown>): Promise<void> {
+    await this.db
+      .update(companies)
+      .set({ settings: sql`${JSON.stringify(defaults)}::jsonb || ${companies.settings}` })
+      .where(eq(companies.id, companyId));
   }
 
   /** The company with this name, created on first use (the sandbox's demo company). */

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../../src/config.js";
@@ -6,6 +7,13 @@ import { buildApp } from "../../../src/http/build-app.js";
 import { createTestDatabase, type TestDatabase } from "../../helpers/test-database.js";
 
 let database: TestDatabase;
+
+/** The newest migration drizzle-kit generated, as its journal names it. */
+const LATEST_MIGRATION = (
+  JSON.parse(
+    readFileSync(new URL("../../../migrations/meta/_journal.json", import.meta.url), "utf8"),
+  ) as { entries: Array<{ tag: string }> }
+).entries.at(-1)?.tag;
 
 beforeAll(async () => {
   database = await createTestDatabase();
@@ -27,7 +35,7 @@ describe("GET /healthz", () => {
     expect(response.json()).toMatchObject({
       status: "ok",
       database: { ok: true, kind: database.kind },
-      migrations: { latest: "0000_foundation" },
+      migrations: { latest: LATEST_MIGRATION },
     });
     const body = response.json() as { migrations: { applied: number; known: number } };
     expect(body.migrations.applied).toBe(body.migrations.known);

@@ -212,7 +212,10 @@ describe("messageVars", () => {
       },
       "en",
     );
-    expect(vars).toEqual({ businessName: "Acme Plumbing" });
+    expect(vars).toEqual({ businessName: "Acme Plumbing", contact: "this number" });
+    expect(messageVars({ ...FACTS, contactPhone: null, contactEmail: null }, "es").contact).toBe(
+      "este número",
+    );
   });
 
   it("names the contact email when there is no phone", () => {
