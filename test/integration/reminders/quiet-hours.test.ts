@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ReminderSandbox, startReminderSandbox } from "./reminder-kit.js";
 
 // DESIGN §5 at its boundaries, through the sandbox: the clock moves, the scheduler and
-// dispatcher run, and the emulated phone shows what arrived.
+// dispatcher run, and the emulated phone shows what arrived. One sandbox, one clock that only
+// moves forward: each case has its own customer and happens later than the one before.
 
 let sandbox: ReminderSandbox;
 
@@ -15,8 +16,8 @@ afterAll(async () => {
   await sandbox?.stop();
 });
 
-describe("an invoice due in 3 days", () => {
-  it("gets the friendly text at 08:00 local, not at 07:59:59", async () => {
+describe("the customer's local window", () => {
+  it("an invoice due in 3 days gets the friendly text at 08:00 local, not at 07:59:59", async () => {
     const phone = "+15125550141";
     const customer = await sandbox.customer("Early Bird Bakery", phone, "TX");
     // Due Monday 2026-12-07: the 3-days-before rung is Friday 2026-12-04.
@@ -32,6 +33,89 @@ describe("an invoice due in 3 days", () => {
     expect(messages[0]?.body).toMatch(/^Acme Plumbing & Heating: /);
     expect(messages[0]?.body).toContain("1041");
     expect(messages[0]?.body).toContain("$240.00");
-    expect(messages[0]?.body).toMatch(/STOP/);
+    expect(messages[0]?.body).toContain("Dec 7");
+    expect(messages[0]?.body).toMatch(/\/p\/[A-Za-z0-9_-]{43}/);
+    expect(messages[0]?.body).toContain("STOP");
+  });
+
+  it("at 20:59:59 a text goes; at 21:00:00 it waits until 08:00 the next morning", async () => {
+    const lastMinute = "+15125550142";
+    const tooLate = "+15125550143";
+    await sandbox.clockTo("2026-12-05T02:59:59Z"); // Friday 20:59:59 CST
+    // Overdue by three days when it reaches QuickBooks: the reminder is due at once.
+    await sandbox.invoice(
+      await sandbox.customer("Night Owl Diner", lastMinute),
+      80,
+      "2026-12-01",
+      "1042",
+    );
+    expect(await sandbox.messagesTo(lastMinute)).toHaveLength(1);
+
+    await sandbox.clockTo("2026-12-05T03:00:00Z"); // 21:00:00 CST
+    await sandbox.invoice(
+      await sandbox.customer("Late Shift Laundry", tooLate),
+      90,
+      "2026-12-01",
+      "1043",
+    );
+    expect(await sandbox.messagesTo(tooLate)).toEqual([]);
+
+    await sandbox.clockTo("2026-12-05T13:59:59Z"); // Saturday 07:59:59 CST
+    expect(await sandbox.messagesTo(tooLate)).toEqual([]);
+    await sandbox.clockTo("2026-12-05T14:00:00Z"); // 08:00:00 CST
+    const messages = await sandbox.messagesTo(tooLate);
+    expect(messages).toHaveLength(1);
+    expect(messages[0]?.body).toContain("1043");
+  });
+
+  it("on a US federal holiday the reminder waits a day", async () => {
+    const phone = "+15125550144";
+    // Due Monday 2026-12-28: the 3-days-before rung falls on Christmas Day.
+    await sandbox.invoice(
+      await sandbox.customer("Holly Florist", phone),
+      150,
+      "2026-12-28",
+      "1044",
+    );
+    await sandbox.clockTo("2026-12-25T14:00:00Z"); // Christmas, 08:00 CST
+    await sandbox.clockTo("2026-12-25T20:00:00Z"); // 14:00 CST
+    expect(await sandbox.messagesTo(phone)).toEqual([]);
+    await sandbox.clockTo("2026-12-26T13:59:59Z");
+    expect(await sandbox.messagesTo(phone)).toEqual([]);
+    await sandbox.clockTo("2026-12-26T14:00:00Z"); // Saturday 08:00 CST
+    const messages = await sandbox.messagesTo(phone);
+    expect(messages).toHaveLength(1);
+    expect(messages[0]?.body).toContain("1044");
+  });
+
+  it("a 212 number with a California address is texted only from 11:00 Eastern", async () => {
+    const phone = "+12125550177";
+    await sandbox.invoice(
+      await sandbox.customer("Bicoastal Studio", phone, "CA"),
+      300,
+      "2027-01-08",
+      "1045",
+    );
+    // The rung is Tuesday 2027-01-05: 08:00 Eastern is 05:00 in California.
+    await sandbox.clockTo("2027-01-05T13:00:00Z"); // 08:00 EST
+    await sandbox.clockTo("2027-01-05T15:59:59Z"); // 10:59:59 EST, 07:59:59 PST
+    expect(await sandbox.messagesTo(phone)).toEqual([]);
+    await sandbox.clockTo("2027-01-05T16:00:00Z"); // 11:00 EST, 08:00 PST
+    expect(await sandbox.messagesTo(phone)).toHaveLength(1);
+  });
+
+  it("across a DST change: 08:00 local is an hour earlier in UTC", async () => {
+    const phone = "+15125550145";
+    // Due Thursday 2027-03-18: the rung is Monday 2027-03-15, the day after clocks sprang forward.
+    await sandbox.invoice(
+      await sandbox.customer("Spring Forward Gym", phone),
+      60,
+      "2027-03-18",
+      "1046",
+    );
+    await sandbox.clockTo("2027-03-15T12:59:59Z"); // 07:59:59 CDT
+    expect(await sandbox.messagesTo(phone)).toEqual([]);
+    await sandbox.clockTo("2027-03-15T13:00:00Z"); // 08:00:00 CDT (14:00Z before the change)
+    expect(await sandbox.messagesTo(phone)).toHaveLength(1);
   });
 });

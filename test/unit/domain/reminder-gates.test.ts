@@ -220,19 +220,21 @@ describe("decideReminderGate: ValidityPeriod (REQ-31)", () => {
     });
   });
 
-  it("defers at 20:56 to the next window", () => {
-    expect(gate({ now: local(NEW_YORK, "2026-06-15 20:56:00") })).toEqual({
-      kind: "defer",
-      until: local(NEW_YORK, "2026-06-16 08:00:00"),
-      reason: "closing_soon",
+  it("still sends in the last minutes, with a validity that ends at the close", () => {
+    expect(gate({ now: local(NEW_YORK, "2026-06-15 20:56:00") })).toMatchObject({
+      kind: "send",
+      validityPeriodSeconds: 240,
+    });
+    expect(gate({ now: local(NEW_YORK, "2026-06-15 20:59:59") })).toMatchObject({
+      kind: "send",
+      validityPeriodSeconds: 1,
     });
   });
 
-  it("defers on a Saturday evening to Monday morning", () => {
-    expect(gate({ now: local(NEW_YORK, "2026-06-13 20:58:00") })).toEqual({
+  it("defers at 21:00:00 to the next morning", () => {
+    expect(gate({ now: local(NEW_YORK, "2026-06-15 21:00:00") })).toMatchObject({
       kind: "defer",
-      until: local(NEW_YORK, "2026-06-15 08:00:00"),
-      reason: "closing_soon",
+      until: local(NEW_YORK, "2026-06-16 08:00:00"),
     });
   });
 });

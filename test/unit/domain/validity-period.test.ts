@@ -11,9 +11,10 @@ describe("validityPeriodSeconds (REQ-31)", () => {
   });
 
   it("defers when less than a minute would be left", () => {
-    expect(validityPeriodSeconds(beforeClose(4 * 60), CLOSES)).toBeNull(); // 20:56
+    expect(validityPeriodSeconds(beforeClose(4 * 60), CLOSES)).toBe(240); // 20:56: to the close
     expect(validityPeriodSeconds(beforeClose(360), CLOSES)).toBe(60); // 20:54:00
-    expect(validityPeriodSeconds(beforeClose(359), CLOSES)).toBeNull(); // 20:54:01
+    expect(validityPeriodSeconds(beforeClose(359), CLOSES)).toBe(359); // 20:54:01
+    expect(validityPeriodSeconds(beforeClose(1), CLOSES)).toBe(1); // 20:59:59
     expect(validityPeriodSeconds(CLOSES, CLOSES)).toBeNull();
   });
 
