@@ -84,6 +84,54 @@ export class ReminderSandbox {
     return messages.filter((message) => message.from === "business");
   }
 
+  /** The app's admin API (/api/…), answered on loopback without a token. */
+  async admin<T = Record<string, unknown>>(
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<T> {
+    const response = await fetch(`${this.running.appUrl}${path}`, {
+      method,
+      headers: body === undefined ? {} : { "content-type": "application/json" },
+      body: body === undefined ? null : JSON.stringify(body),
+    });
+    const text = await response.text();
+    if (!response.ok) {
+      throw new Error(`${method} ${path} → ${response.status}: ${text}`);
+    }
+    return JSON.parse(text) as T;
+  }
+
+  async companyId(): Promise<string> {
+    const { companies } = await this.admin<{ companies: Array<{ id: string }> }>(
+      "GET",
+      "/api/companies",
+    );
+    const [company] = companies;
+    if (!company) {
+      throw new Error("no company in the sandbox");
+    }
+    return company.id;
+  }
+
+  async settings(patch: Record<string, unknown>): Promise<void> {
+    await this.admin("PATCH", `/api/companies/${await this.companyId()}/settings`, patch);
+  }
+
+  /** Slack posts in the company's channel, oldest first. */
+  async slackPosts(): Promise<Array<{ text: string }>> {
+    const state = await this.call<{ slack: Array<{ text: string }> }>("GET", "/_sandbox/state");
+    return state.slack;
+  }
+
+  get emulators() {
+    const sandbox = this.running.sandbox;
+    if (!sandbox) {
+      throw new Error("no sandbox");
+    }
+    return sandbox.emulators;
+  }
+
   async stop(): Promise<void> {
     await this.running.stop();
   }

@@ -121,6 +121,8 @@ export class StripeEmulator implements Emulator {
   private readonly enabled: ReadonlySet<string>;
   private readonly idempotency = new Map<string, StoredResponse>();
   private faults: Array<InjectedFault & { remaining: number }> = [];
+  /** Every API request answered (`/v1/…`), for tests and benchmarks that count calls. */
+  readonly requests: Array<{ method: string; path: string; status: number }> = [];
 
   constructor(
     private readonly options: EmulatorOptions,
@@ -151,6 +153,15 @@ export class StripeEmulator implements Emulator {
           done(null, parseStripeForm(typeof body === "string" ? body : body.toString("utf8")));
         },
       );
+      scope.addHook("onResponse", async (request, reply) => {
+        if (request.url.startsWith("/v1/")) {
+          this.requests.push({
+            method: request.method,
+            path: request.url.split("?")[0] ?? request.url,
+            status: reply.statusCode,
+          });
+        }
+      });
       this.apiRoutes(scope);
       this.pageRoutes(scope);
     });
