@@ -125,6 +125,10 @@ export class DrizzleQuickBooksImportStore implements QuickBooksSyncStore {
             quickbooksUpdatedAt: sql`excluded.quickbooks_updated_at`,
             updatedAt: sql`now()`,
           },
+          // QuickBooks bumps SyncToken on every change: an unchanged invoice seen again (a
+          // repeated notice, an overlapping CDC window) is left alone, so it does not look
+          // changed to the ladder and cost another pre-send read.
+          setWhere: sql`${invoices.quickbooksSyncToken} is distinct from excluded.quickbooks_sync_token`,
         });
     }
   }
