@@ -1,6 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { outbox, threads } from "../../../src/db/schema/index.js";
+import { messages, outbox, threads } from "../../../src/db/schema/index.js";
+import { smsEncoding } from "../../../src/domain/sms-encoding.js";
 import { type ReminderSandbox, startReminderSandbox } from "./reminder-kit.js";
 
 // One text per customer per day naming every due invoice; rolling caps; numbers that cannot
@@ -49,6 +50,30 @@ describe("consolidation", () => {
     // Nothing new is due on the 14th: silence.
     await sandbox.clockTo("2027-01-14T23:00:00Z");
     expect(await sandbox.messagesTo(phone)).toHaveLength(3);
+  });
+});
+
+describe("language", () => {
+  it("a customer marked lang:es in QuickBooks gets the reminder in Spanish, counted exactly", async () => {
+    const phone = "+15125550155";
+    const customer = await sandbox.customer("Panadería Ruiz", phone, "TX", "lang:es");
+    await sandbox.invoice(customer, 1_250.5, "2027-01-11", "1057");
+    await sandbox.advance("PT1M");
+    const [message] = await sandbox.messagesTo(phone);
+    expect(message?.body).toMatch(/^Acme Plumbing & Heating: /);
+    expect(message?.body).toContain("1057");
+    expect(message?.body).toContain("$1,250.50");
+    expect(message?.body).toMatch(/saldo/);
+    expect(message?.body).toMatch(/AYUDA/);
+    expect(message?.body).toMatch(/STOP/);
+    const [row] = await sandbox.running.database.db
+      .select({ encoding: messages.encoding, segments: messages.segments, body: messages.body })
+      .from(messages)
+      .where(eq(messages.toNumber, phone));
+    expect(row?.body).toBe(message?.body);
+    const expected = smsEncoding(message?.body ?? "");
+    expect(row).toMatchObject({ encoding: expected.encoding, segments: expected.segments });
+    expect(row?.segments).toBeLessThanOrEqual(3);
   });
 });
 
