@@ -61,6 +61,7 @@ import { DrizzleStripeCursorStore } from "./db/stores/provider-cursor-store.js";
 import { DrizzleQuickBooksImportStore } from "./db/stores/quickbooks-import-store.js";
 import { DrizzleReminderStore } from "./db/stores/reminder-store.js";
 import { DrizzleReviewStore } from "./db/stores/review-store.js";
+import { DrizzleWakeUpStore } from "./db/stores/wake-up-store.js";
 import { AppError } from "./domain/errors.js";
 import { buildApp } from "./http/build-app.js";
 import { adminApiRoutes } from "./http/routes/admin-api.js";
@@ -349,6 +350,7 @@ export async function startDuetext(
   loopbackUrl = `http://${loopbackHost}:${typeof address === "object" && address ? address.port : config.PORT}`;
 
   let workerDeps: WorkerDeps | null = null;
+  const wakeUps = new DrizzleWakeUpStore(handle.db);
   const sandbox: Sandbox | null =
     clock instanceof SandboxClock
       ? await startSandbox({
@@ -358,6 +360,7 @@ export async function startDuetext(
           host: fullSandbox ? config.HOST : "127.0.0.1",
           port: config.SANDBOX_PORT,
           seedDemo: true,
+          nextWakeUp: (after) => wakeUps.next(after),
           onReset: async () => {
             // The QuickBooks connection goes with the data; the company reconnects and imports
             // whatever the emulator now holds (the demo company, or nothing).

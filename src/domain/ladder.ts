@@ -25,9 +25,9 @@ export interface LadderInput {
 }
 
 export interface ReminderPlan {
-  /** One text covering every invoice that has reached its ladder, or null if none is due. */
+  /** One text covering every invoice that has reached the ladder, or null if none is due. */
   text: { template: ReminderTemplate; invoiceIds: string[] } | null;
-  /** Invoices whose ladder hands the thread to a person today. */
+  /** Invoices covered when the ladder hands the thread to a person today. */
   staffInvoiceIds: string[];
   /** Invoices over the approval threshold that reached their first rung without approval. */
   approvalNeededIds: string[];
@@ -36,17 +36,9 @@ export interface ReminderPlan {
    * (texted, handed to staff, or a rung passed silently): written back as lastReminderDay.
    */
   marks: Record<string, number>;
-  /** The next local date on which a rung comes due for any invoice; null if none remains. */
+  /** The next local date on which the leading invoice reaches a rung; null if none remains. */
   nextDate: LocalDate | null;
 }
-
-const TEMPLATE_SEVERITY: readonly ReminderTemplate[] = [
-  "reminder.before_due",
-  "reminder.due_today",
-  "reminder.overdue",
-  "reminder.overdue_plan_offer",
-  "reminder.final",
-];
 
 function needsApproval(invoice: LadderInvoice, settings: LadderInput["settings"]): boolean {
   const threshold = settings.approvalThresholdMinor;
@@ -67,86 +59,89 @@ function latestReached(steps: readonly LadderStep[], age: number): LadderStep | 
 }
 
 /**
- * What the ladder asks for today. Several invoices reaching rungs on the same day become one
- * text naming all of them (the most urgent rung's wording); a rung missed while sending was
- * paused is not replayed: only the latest reached rung counts.
+ * What the ladder asks for today. The customer's oldest open invoice leads: its rungs decide
+ * when a text goes and how it reads, and every other invoice that has reached the ladder is
+ * named in the same text (one text, the total, the most urgent wording), so several
+ * invoices never mean several texts. A rung missed while sending was paused is not replayed:
+ * only the latest reached rung counts.
  */
 export function planReminder(input: LadderInput): ReminderPlan {
   const steps = input.settings.ladders[input.segment];
   const open = input.invoices
     .filter((invoice) => invoice.balanceMinor > 0)
     .sort((a, b) => (a.dueDate < b.dueDate ? -1 : a.dueDate > b.dueDate ? 1 : 0));
-  const marks: Record<string, number> = {};
-  const staffInvoiceIds: string[] = [];
   const approvalNeededIds: string[] = [];
-  const covered: string[] = [];
-  let template: ReminderTemplate | null = null;
-
+  const eligible: LadderInvoice[] = [];
   for (const invoice of open) {
-    const age = daysBetween(invoice.dueDate, input.today);
-    const latest = latestReached(steps, age);
-    if (!latest) {
-      continue;
-    }
-    if (needsApproval(invoice, input.settings)) {
-      if (invoice.needsApproval === "no") {
-        approvalNeededIds.push(invoice.id);
-      }
-      continue;
-    }
-    const isNew = invoice.lastReminderDay === null || latest.day > invoice.lastReminderDay;
-    // Every reached invoice is named in today's text, so each rung it passed is used up.
-    covered.push(invoice.id);
-    if (!isNew) {
-      continue;
-    }
-    marks[invoice.id] = latest.day;
-    if (latest.action === "text") {
-      if (
-        template === null ||
-        TEMPLATE_SEVERITY.indexOf(latest.template) > TEMPLATE_SEVERITY.indexOf(template)
-      ) {
-        template = latest.template;
-      }
-    } else if (latest.action === "staff" || input.repeatedLate) {
-      staffInvoiceIds.push(invoice.id);
+    if (!needsApproval(invoice, input.settings)) {
+      eligible.push(invoice);
+    } else if (
+      invoice.needsApproval === "no" &&
+      latestReached(steps, daysBetween(invoice.dueDate, input.today)) !== undefined
+    ) {
+      approvalNeededIds.push(invoice.id);
     }
   }
-
-  const text =
-    template === null
-      ? null
-      : {
-          template,
-          invoiceIds: covered.filter((id) => !staffInvoiceIds.includes(id)),
-        };
-  return {
-    text: text && text.invoiceIds.length > 0 ? text : null,
-    staffInvoiceIds,
+  const nothing: ReminderPlan = {
+    text: null,
+    staffInvoiceIds: [],
     approvalNeededIds,
-    marks,
-    nextDate: nextRungDate(open, steps, input.today, marks),
+    marks: {},
+    nextDate: null,
   };
+  const lead = eligible[0];
+  if (!lead) {
+    return nothing;
+  }
+  const latest = latestReached(steps, daysBetween(lead.dueDate, input.today));
+  const isNew =
+    latest !== undefined && (lead.lastReminderDay === null || latest.day > lead.lastReminderDay);
+  if (!latest || !isNew) {
+    return { ...nothing, nextDate: nextRungDate(lead, steps, input.today, lead.lastReminderDay) };
+  }
+
+  // Every invoice on the ladder is covered by today's decision: its reached rungs are used.
+  const covered = eligible.filter(
+    (invoice) => latestReached(steps, daysBetween(invoice.dueDate, input.today)) !== undefined,
+  );
+  const marks: Record<string, number> = {};
+  for (const invoice of covered) {
+    const reached = latestReached(steps, daysBetween(invoice.dueDate, input.today));
+    if (reached && (invoice.lastReminderDay === null || reached.day > invoice.lastReminderDay)) {
+      marks[invoice.id] = reached.day;
+    }
+  }
+  const nextDate = nextRungDate(lead, steps, input.today, latest.day);
+  const ids = covered.map((invoice) => invoice.id);
+  if (latest.action === "text") {
+    return {
+      ...nothing,
+      text: { template: latest.template, invoiceIds: ids },
+      marks,
+      nextDate,
+    };
+  }
+  if (latest.action === "staff" || input.repeatedLate) {
+    return { ...nothing, staffInvoiceIds: ids, marks, nextDate };
+  }
+  // A recurring customer's first late month: the rung passes quietly.
+  return { ...nothing, marks, nextDate };
 }
 
 function nextRungDate(
-  open: readonly LadderInvoice[],
+  invoice: LadderInvoice,
   steps: readonly LadderStep[],
   today: LocalDate,
-  marks: Record<string, number>,
+  usedUpTo: number | null,
 ): LocalDate | null {
-  let next: LocalDate | null = null;
-  for (const invoice of open) {
-    const usedUpTo = marks[invoice.id] ?? invoice.lastReminderDay;
-    for (const step of steps) {
-      if (usedUpTo !== null && step.day <= usedUpTo) {
-        continue;
-      }
-      const date = addDays(invoice.dueDate, step.day);
-      if (date > today && (next === null || date < next)) {
-        next = date;
-      }
+  for (const step of steps) {
+    if (usedUpTo !== null && step.day <= usedUpTo) {
+      continue;
+    }
+    const date = addDays(invoice.dueDate, step.day);
+    if (date > today) {
+      return date;
     }
   }
-  return next;
+  return null;
 }

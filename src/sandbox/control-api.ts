@@ -16,6 +16,11 @@ export interface ControlApiDeps {
   clock: SandboxClock;
   /** Runs workers and waits for emulators until idle. */
   settle(): Promise<unknown>;
+  /**
+   * The earliest moment the app has something scheduled (a timer, a deferred text), if any:
+   * a clock move stops there on its way, as real time would.
+   */
+  nextWakeUp?(after: Date): Promise<Date | null>;
   /** Extra sections of `GET /_sandbox/state`. */
   stateSections?: Record<string, () => Promise<unknown> | unknown>;
   emulators?: {
@@ -98,6 +103,7 @@ export function controlApiRoutes(deps: ControlApiDeps): FastifyPluginAsync {
         request.body,
         'clock body: send { "advance": "P3D" } or { "to": "2026-12-01T15:00:00Z" }',
       );
+      let target: Date;
       if ("advance" in body) {
         const ms = parseIsoDuration(body.advance);
         if (ms === null) {
@@ -106,11 +112,14 @@ export function controlApiRoutes(deps: ControlApiDeps): FastifyPluginAsync {
             `"${body.advance}" is not an ISO 8601 duration in weeks, days, hours, minutes or seconds (e.g. P3D, PT2H)`,
           );
         }
-        deps.clock.advance(ms);
+        target = new Date(deps.clock.now().getTime() + ms);
       } else {
-        deps.clock.setTo(new Date(body.to));
+        target = new Date(body.to);
+        if (target.getTime() < deps.clock.now().getTime()) {
+          deps.clock.setTo(target); // refuses with a clear message: the clock never goes back
+        }
       }
-      await deps.settle();
+      await moveClockTo(deps, target);
       return { clock: deps.clock.now().toISOString() };
     });
 
@@ -332,4 +341,28 @@ function emulatorState(emulators: NonNullable<ControlApiDeps["emulators"]>) {
     })),
     stripe: emulators.stripe.state(),
   };
+}
+
+/** Wake-ups a single clock move may stop at before it gives up stepping and jumps. */
+const MAX_WAKE_UPS = 10_000;
+
+/**
+ * Moves the clock to `target` the way real time would pass: it stops at every moment the
+ * app has something scheduled on the way (08:00 reminders, deferred texts, promise checks)
+ * and lets the app act there, so "advance one day" from 06:00 sends the 08:00 reminders at
+ * 08:00, not never.
+ */
+async function moveClockTo(deps: ControlApiDeps, target: Date): Promise<void> {
+  for (let stop = 0; stop < MAX_WAKE_UPS && deps.nextWakeUp; stop++) {
+    const next = await deps.nextWakeUp(deps.clock.now());
+    if (!next || next.getTime() > target.getTime()) {
+      break;
+    }
+    deps.clock.setTo(next);
+    await deps.settle();
+  }
+  if (target.getTime() > deps.clock.now().getTime()) {
+    deps.clock.setTo(target);
+  }
+  await deps.settle();
 }

@@ -60,6 +60,8 @@ export interface SandboxOptions {
   port: number;
   /** Runs the app's workers until idle (the control API returns only after it). */
   settle(): Promise<unknown>;
+  /** The app's next scheduled moment, where clock moves stop on their way. */
+  nextWakeUp?(after: Date): Promise<Date | null>;
   seedDemo: boolean;
   /** Empties the app's side after the emulators were reset (and reseeded, if asked). */
   onReset?(seed: "demo" | null): Promise<void>;
@@ -140,6 +142,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     controlApiRoutes({
       clock: options.clock,
       settle: options.settle,
+      ...(options.nextWakeUp ? { nextWakeUp: options.nextWakeUp } : {}),
       emulators,
       businessNumber: SANDBOX_CREDENTIALS.twilio.businessNumber,
       reset: async ({ seed }) => {

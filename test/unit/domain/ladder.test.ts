@@ -64,7 +64,7 @@ describe("planReminder (default ladder)", () => {
     expect(result.nextDate).toBeNull();
   });
 
-  it("names every reached invoice in one text with the most urgent wording", () => {
+  it("the oldest invoice leads: one text, its wording, naming every invoice on the ladder", () => {
     const result = plan([
       invoice({ id: "b", dueDate: addDays(today, -3) }),
       invoice({ id: "a", dueDate: addDays(today, -14), lastReminderDay: 7 }),
@@ -73,7 +73,31 @@ describe("planReminder (default ladder)", () => {
     ]);
     expect(result.text).toEqual({ template: "reminder.final", invoiceIds: ["a", "c", "b"] });
     expect(result.marks).toEqual({ a: 14, b: 3 });
+    expect(result.nextDate).toBe(addDays(today, 7));
+  });
+
+  it("a newer invoice reaching its own rung does not add a text: it is named in the next one", () => {
+    const result = plan([
+      invoice({ id: "old", dueDate: addDays(today, -5), lastReminderDay: 3 }),
+      invoice({ id: "new", dueDate: addDays(today, -3) }),
+    ]);
+    expect(result.text).toBeNull();
     expect(result.nextDate).toBe(addDays(today, 2));
+    const next = planReminder({
+      invoices: [
+        invoice({ id: "old", dueDate: addDays(today, -7), lastReminderDay: 3 }),
+        invoice({ id: "new", dueDate: addDays(today, -5) }),
+      ],
+      segment: "default",
+      settings,
+      today,
+      repeatedLate: false,
+    });
+    expect(next.text).toEqual({
+      template: "reminder.overdue_plan_offer",
+      invoiceIds: ["old", "new"],
+    });
+    expect(next.marks).toEqual({ old: 7, new: 3 });
   });
 
   it("ignores paid invoices", () => {
