@@ -353,6 +353,8 @@ const MAX_WAKE_UPS = 10_000;
  * 08:00, not never.
  */
 async function moveClockTo(deps: ControlApiDeps, target: Date): Promise<void> {
+  // First whatever is due right now (e.g. a fresh import's first ladder check).
+  await deps.settle();
   for (let stop = 0; stop < MAX_WAKE_UPS && deps.nextWakeUp; stop++) {
     const next = await deps.nextWakeUp(deps.clock.now());
     if (!next || next.getTime() > target.getTime()) {
