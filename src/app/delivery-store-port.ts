@@ -56,6 +56,13 @@ export interface DeliveryUnitOfWork {
   /** Queued texts to this thread that were not handed to the provider yet are dropped. */
   skipQueuedTexts(threadId: string, reason: string, at: Date): Promise<number>;
 
+  /**
+   * A reminder the carrier let expire in its queue (30036) gives back its ladder rungs and
+   * the thread's ladder is checked again, so a fresh text goes in the next window. False
+   * when the message was not a reminder (nothing to re-plan).
+   */
+  replanExpiredReminder(providerMessageId: string, at: Date): Promise<boolean>;
+
   /** Locks the company row; whether its sending is paused. */
   lockCompany(companyId: string): Promise<{ sendingPausedAt: Date | null } | null>;
   pauseSending(companyId: string, reason: string, at: Date): Promise<void>;

@@ -235,6 +235,11 @@ async function applyReaction(
         "unmapped_delivery_error",
         `Twilio error ${rule.code} has no rule in duetext: the text is not retried. See https://www.twilio.com/docs/api/errors/${rule.code} and add it to the delivery-error table.`,
       );
+    case "replan_reminder":
+      if (report.providerMessageId !== undefined) {
+        await uow.replanExpiredReminder(report.providerMessageId, at);
+      }
+      return [];
     case "slow_down":
     case "none":
       return [];

@@ -52,6 +52,8 @@ export type DeliveryReaction =
   | { type: "pause_sending"; reason: "unregistered_sender" | "forbidden_category" }
   /** Too fast for the campaign or the queue: halve the send rate for a while (REQ-50). */
   | { type: "slow_down" }
+  /** Expired in the carrier's queue: a reminder is planned afresh for the next window. */
+  | { type: "replan_reminder" }
   /** Nothing to change; the retry policy says what happens to the text. */
   | { type: "none" }
   /** A code this table does not know: no retry, and a person looks at it (REQ-47). */
@@ -155,7 +157,7 @@ export const DELIVERY_ERRORS: readonly DeliveryErrorRule[] = [
     name: "Validity period expired",
     class: "scheduling",
     retry: { kind: "next_window" },
-    reaction: { type: "none" },
+    reaction: { type: "replan_reminder" },
   },
   {
     code: 21611,

@@ -8,6 +8,7 @@ import type {
 } from "../../app/delivery-store-port.js";
 import type { Database, Queryable } from "../client.js";
 import { companies, consentEvents, messages, outbox, phones, tasks } from "../schema/index.js";
+import { giveBackLadderRungs } from "./ladder-marks.js";
 
 // Drizzle implementation of the delivery store: status callbacks and delivery-error
 // reactions. Row locks (FOR UPDATE) serialise two callbacks about the same message or phone,
@@ -106,6 +107,19 @@ class DrizzleDeliveryUnitOfWork implements DeliveryUnitOfWork {
       )
       .returning({ id: outbox.id });
     return skipped.length;
+  }
+
+  async replanExpiredReminder(providerMessageId: string, at: Date): Promise<boolean> {
+    const [row] = await this.tx
+      .select({ threadId: outbox.threadId, payload: outbox.payload })
+      .from(messages)
+      .innerJoin(outbox, eq(outbox.id, messages.outboxId))
+      .where(eq(messages.providerMessageId, providerMessageId));
+    if (!row || row.payload.kind !== "reminder") {
+      return false;
+    }
+    await giveBackLadderRungs(this.tx, row.threadId, row.payload, at);
+    return true;
   }
 
   async lockCompany(companyId: string): Promise<{ sendingPausedAt: Date | null } | null> {

@@ -17,6 +17,7 @@ import {
   threads,
   threadTimers,
 } from "../schema/index.js";
+import { giveBackLadderRungs } from "./ladder-marks.js";
 
 const KEY = TIMER_KEYS.reminder;
 /** Transactions still open when a watermark is taken commit "in the past": look back a little. */
@@ -299,21 +300,7 @@ export class DrizzleReminderStore implements ReminderStore {
         .where(and(eq(outbox.status, "held"), lte(outbox.availableAt, now)))
         .returning({ threadId: outbox.threadId, payload: outbox.payload });
       for (const row of lapsed) {
-        const ladder = row.payload.ladder as
-          | { previousDays?: Record<string, number | null> }
-          | undefined;
-        for (const [invoiceId, day] of Object.entries(ladder?.previousDays ?? {})) {
-          await tx
-            .update(invoices)
-            .set({ lastReminderDay: day, updatedAt: sql`now()` })
-            .where(eq(invoices.id, invoiceId));
-        }
-        if (row.threadId) {
-          await tx
-            .update(threadTimers)
-            .set({ dueAt: now, status: "pending", attempts: 0 })
-            .where(and(eq(threadTimers.threadId, row.threadId), eq(threadTimers.key, KEY)));
-        }
+        await giveBackLadderRungs(tx, row.threadId, row.payload, now);
       }
       return lapsed.length;
     });

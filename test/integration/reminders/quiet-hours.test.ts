@@ -118,4 +118,28 @@ describe("the customer's local window", () => {
     await sandbox.clockTo("2027-03-15T13:00:00Z"); // 08:00:00 CDT (14:00Z before the change)
     expect(await sandbox.messagesTo(phone)).toHaveLength(1);
   });
+
+  it("a reminder that expires in the carrier's queue (30036) is planned again for the next window", async () => {
+    const phone = "+15125550146";
+    sandbox.emulators.twilio.setFault(phone, "queue");
+    // Due Thursday 2027-03-25: the rung is Monday 2027-03-22.
+    await sandbox.invoice(
+      await sandbox.customer("Backlog Bistro", phone),
+      45,
+      "2027-03-25",
+      "1047",
+    );
+    await sandbox.clockTo("2027-03-22T13:00:00Z"); // 08:00 CDT: handed to Twilio, stuck
+    expect((await sandbox.messagesTo(phone)).map((message) => message.status)).toEqual(["queued"]);
+    await sandbox.clockTo("2027-03-23T02:00:00Z"); // 21:00 CDT: its validity ran out
+    expect((await sandbox.messagesTo(phone)).map((message) => message.status)).toEqual(["failed"]);
+
+    sandbox.emulators.twilio.setFault(phone, null);
+    await sandbox.clockTo("2027-03-23T12:59:59Z");
+    expect(await sandbox.messagesTo(phone)).toHaveLength(1);
+    await sandbox.clockTo("2027-03-23T13:00:00Z"); // Tuesday 08:00 CDT: a fresh reminder
+    const messages = await sandbox.messagesTo(phone);
+    expect(messages.map((message) => message.status)).toEqual(["failed", "delivered"]);
+    expect(messages[1]?.body).toContain("1047");
+  });
 });

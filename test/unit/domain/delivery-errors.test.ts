@@ -21,7 +21,7 @@ describe("the delivery-error table", () => {
     [30008, "transient", "after", { type: "count_unreachable" }],
     [30034, "configuration", "after_fix", { type: "pause_sending", reason: "unregistered_sender" }],
     [30022, "throttling", "throttled", { type: "slow_down" }],
-    [30036, "scheduling", "next_window", { type: "none" }],
+    [30036, "scheduling", "next_window", { type: "replan_reminder" }],
     [21611, "throttling", "throttled", { type: "slow_down" }],
     [30001, "throttling", "throttled", { type: "slow_down" }],
     [30943, "eligibility", "never", { type: "pause_sending", reason: "forbidden_category" }],
