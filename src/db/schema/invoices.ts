@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { bigint, date, index, integer, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
 import { createdAt, id, timestamptz, updatedAt } from "./columns.js";
 import { companies } from "./companies.js";
@@ -41,5 +42,7 @@ export const invoices = pgTable(
   (table) => [
     uniqueIndex("invoices_company_quickbooks_key").on(table.companyId, table.quickbooksId),
     index("invoices_customer_idx").on(table.customerId, table.status),
+    // The ladder's arming scan: open invoices changed since its last look.
+    index("invoices_open_updated_idx").on(table.updatedAt).where(sql`${table.status} = 'open'`),
   ],
 );

@@ -1,4 +1,4 @@
-import { integer, jsonb, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
+import { index, integer, jsonb, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
 import { createdAt, id, timestamptz, updatedAt } from "./columns.js";
 import { companies } from "./companies.js";
 import { customers } from "./customers.js";
@@ -24,5 +24,8 @@ export const threads = pgTable(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (table) => [uniqueIndex("threads_company_phone_key").on(table.companyId, table.phone)],
+  (table) => [
+    uniqueIndex("threads_company_phone_key").on(table.companyId, table.phone),
+    index("threads_customer_idx").on(table.customerId),
+  ],
 );

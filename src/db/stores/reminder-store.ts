@@ -241,7 +241,11 @@ export class DrizzleReminderStore implements ReminderStore {
     return this.db.transaction(async (tx) => {
       const clock = await tx.execute(sql`select now() as at`);
       const dbNow = new Date(String(firstRow(clock)?.at ?? new Date().toISOString()));
-      const changed = changedSince ? sql`and i.updated_at >= ${changedSince}` : sql``;
+      // Raw SQL gets instants as ISO text: postgres.js does not serialize Date parameters there.
+      const at = now.toISOString();
+      const changed = changedSince
+        ? sql`and i.updated_at >= ${changedSince.toISOString()}::timestamptz`
+        : sql``;
       // One thread per customer: the preferred phone, else the mobile, else the oldest.
       await tx.execute(sql`
         insert into threads (id, company_id, customer_id, phone, state, machine_version)
@@ -263,7 +267,7 @@ export class DrizzleReminderStore implements ReminderStore {
       // that itself touched the invoices does not trigger another.
       const armed = await tx.execute(sql`
         insert into thread_timers (id, company_id, thread_id, key, due_at, status)
-        select 'tt_' || replace(gen_random_uuid()::text, '-', ''), t.company_id, t.id, ${KEY}, ${now}, 'pending'
+        select 'tt_' || replace(gen_random_uuid()::text, '-', ''), t.company_id, t.id, ${KEY}, ${at}::timestamptz, 'pending'
         from threads t
         where t.customer_id in (
           select i.customer_id from invoices i
@@ -272,7 +276,7 @@ export class DrizzleReminderStore implements ReminderStore {
         and not exists (
           select 1 from thread_timers tt
           where tt.thread_id = t.id and tt.key = ${KEY}
-            and tt.status = 'pending' and tt.due_at <= ${now}
+            and tt.status = 'pending' and tt.due_at <= ${at}::timestamptz
         )
         and not exists (
           select 1 from thread_timers tt

@@ -246,7 +246,10 @@ describe("sandbox control API", () => {
     expect(await db.select().from(customers)).toEqual([]);
     expect(await db.select().from(invoices)).toEqual([]);
     expect(await db.select().from(inboundEvents)).toEqual([]);
-    expect((await db.select().from(companies)).map((company) => company.settings)).toEqual([{}]);
+    // Default settings, plus the demo business's contact (HELP answers name it).
+    expect((await db.select().from(companies)).map((company) => company.settings)).toEqual([
+      { contact: { phone: "+15125550199", email: "billing@acmeplumbing.example" } },
+    ]);
     expect((await api("POST", "/_sandbox/reset", { seed: "demo" })).status).toBe(200);
     expect((await api<State>("GET", "/_sandbox/state")).body.customers).toHaveLength(20);
     expect(await db.select().from(customers)).toHaveLength(20);

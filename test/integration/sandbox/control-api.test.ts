@@ -31,7 +31,38 @@ describe("sandbox control API: clock", () => {
     });
     expect(response.statusCode).toBe(200);
     expect(response.json()).toEqual({ clock: "2026-11-23T15:00:00.000Z" });
-    expect(settled).toEqual(["2026-11-23T15:00:00.000Z"]);
+    // What was due before the move, then the new time (nothing scheduled in between here).
+    expect(settled).toEqual(["2026-11-20T15:00:00.000Z", "2026-11-23T15:00:00.000Z"]);
+  });
+
+  it("stops at every scheduled moment on the way and lets the app act there", async () => {
+    const clock = new SandboxClock(new Date("2026-11-20T12:00:00Z"), { frozen: true });
+    const app = Fastify();
+    app.setErrorHandler(errorHandler);
+    const settled: string[] = [];
+    const schedule = ["2026-11-20T14:00:00Z", "2026-11-21T14:00:00Z", "2026-11-25T14:00:00Z"];
+    await app.register(
+      controlApiRoutes({
+        clock,
+        settle: async () => {
+          settled.push(clock.now().toISOString());
+        },
+        nextWakeUp: async (after) =>
+          schedule.map((at) => new Date(at)).find((at) => at.getTime() > after.getTime()) ?? null,
+      }),
+    );
+    const response = await app.inject({
+      method: "POST",
+      url: "/_sandbox/clock",
+      payload: { advance: "P2D" },
+    });
+    expect(response.json()).toEqual({ clock: "2026-11-22T12:00:00.000Z" });
+    expect(settled).toEqual([
+      "2026-11-20T12:00:00.000Z",
+      "2026-11-20T14:00:00.000Z",
+      "2026-11-21T14:00:00.000Z",
+      "2026-11-22T12:00:00.000Z",
+    ]);
   });
 
   it("moves to an instant, never back", async () => {

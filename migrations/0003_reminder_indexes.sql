@@ -1,0 +1,2 @@
+CREATE INDEX "invoices_open_updated_idx" ON "invoices" USING btree ("updated_at") WHERE "invoices"."status" = 'open';--> statement-breakpoint
+CREATE INDEX "threads_customer_idx" ON "threads" USING btree ("customer_id");
