@@ -137,7 +137,7 @@ describe("the customer's local window", () => {
     sandbox.emulators.twilio.setFault(phone, null);
     await sandbox.clockTo("2027-03-23T12:59:59Z");
     expect(await sandbox.messagesTo(phone)).toHaveLength(1);
-    await sandbox.clockTo("2027-03-23T13:00:00Z"); // Tuesday 08:00 CDT: a fresh reminder
+    await sandbox.clockTo("2027-03-23T15:00:00Z"); // Tuesday morning: a fresh reminder
     const messages = await sandbox.messagesTo(phone);
     expect(messages.map((message) => message.status)).toEqual(["failed", "delivered"]);
     expect(messages[1]?.body).toContain("1047");
