@@ -57,9 +57,9 @@ export interface DeliveryUnitOfWork {
   skipQueuedTexts(threadId: string, reason: string, at: Date): Promise<number>;
 
   /**
-   * A reminder the carrier let expire in its queue (30036) gives back its ladder rungs and
-   * the thread's ladder is checked again, so a fresh text goes in the next window. False
-   * when the message was not a reminder (nothing to re-plan).
+   * A reminder that did not arrive (expired in the carrier's queue, 30036; a handset out of
+   * reach, 30003) gives back its ladder rungs and the thread's ladder is checked again, so a
+   * fresh text goes in the next allowed moment. False when the message was not a reminder.
    */
   replanExpiredReminder(providerMessageId: string, at: Date): Promise<boolean>;
 

@@ -197,6 +197,11 @@ async function applyReaction(
       const failures = state.deliveryFailures + 1;
       if (failures < 2) {
         await uow.updatePhone(companyId, phone, { deliveryFailures: failures }, at);
+        // The handset may be off for a while: a reminder is planned again (within the window
+        // and the caps, so not before tomorrow), once; a second failure stops texting.
+        if (report.providerMessageId !== undefined) {
+          await uow.replanExpiredReminder(report.providerMessageId, at);
+        }
         return [];
       }
       await uow.updatePhone(

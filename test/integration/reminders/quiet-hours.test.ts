@@ -142,4 +142,25 @@ describe("the customer's local window", () => {
     expect(messages.map((message) => message.status)).toEqual(["failed", "delivered"]);
     expect(messages[1]?.body).toContain("1047");
   });
+
+  it("a reminder the handset could not receive (30003) is tried again the next day, once", async () => {
+    const phone = "+15125550147";
+    sandbox.emulators.twilio.setFault(phone, "30003");
+    // Due Monday 2027-03-29: the rung is Friday 2027-03-26.
+    await sandbox.invoice(
+      await sandbox.customer("Dead Zone Diving", phone),
+      35,
+      "2027-03-29",
+      "1048",
+    );
+    await sandbox.clockTo("2027-03-26T20:00:00Z"); // Friday afternoon
+    expect((await sandbox.messagesTo(phone)).map((message) => message.status)).toEqual([
+      "undelivered",
+    ]);
+    sandbox.emulators.twilio.setFault(phone, null);
+    await sandbox.clockTo("2027-03-27T20:00:00Z"); // Saturday: the daily cap let it wait a day
+    const messages = await sandbox.messagesTo(phone);
+    expect(messages.map((message) => message.status)).toEqual(["undelivered", "delivered"]);
+    expect(messages[1]?.body).toContain("1048");
+  });
 });
