@@ -45,7 +45,13 @@ export async function fireDueTimers(deps: TimerDeps, limit: number): Promise<Tim
           uow,
           thread,
           input,
-          { type: "check.due", at: now.toISOString(), key: timer.key, reminder: null, handOff: false },
+          {
+            type: "check.due",
+            at: now.toISOString(),
+            key: timer.key,
+            reminder: null,
+            handOff: false,
+          },
           { at: now, causationId: timer.id },
         );
         return true;

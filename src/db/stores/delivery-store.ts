@@ -115,7 +115,7 @@ class DrizzleDeliveryUnitOfWork implements DeliveryUnitOfWork {
       .from(messages)
       .innerJoin(outbox, eq(outbox.id, messages.outboxId))
       .where(eq(messages.providerMessageId, providerMessageId));
-    if (!row || row.payload.kind !== "reminder") {
+    if (row?.payload.kind !== "reminder") {
       return false;
     }
     await giveBackLadderRungs(this.tx, row.threadId, row.payload, at);
