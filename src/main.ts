@@ -43,6 +43,7 @@ import type { QuickBooksConnector } from "./app/quickbooks-connect-port.js";
 import { importFromQuickBooks } from "./app/quickbooks-import.js";
 import { runQuickBooksSyncPass, syncQuickBooksCompany } from "./app/quickbooks-sync-pass.js";
 import { quickbooksRealmOf } from "./app/quickbooks-webhook-event.js";
+import { receiveCustomerText } from "./app/receive-customer-text.js";
 import { reconcileStripeEvent } from "./app/reconcile-stripe-event.js";
 import { SendThrottle } from "./app/send-throttle.js";
 import type { WebhookVerifier } from "./app/webhook-verifier-port.js";
@@ -51,6 +52,7 @@ import { type DatabaseHandle, databaseTarget, openDatabase } from "./db/client.j
 import { databaseHealth } from "./db/health.js";
 import { runMigrations } from "./db/migrate.js";
 import { DrizzleCompanyStore } from "./db/stores/company-store.js";
+import { DrizzleCustomerTextStore } from "./db/stores/customer-text-store.js";
 import { DrizzleDeliveryStore } from "./db/stores/delivery-store.js";
 import { DrizzleOutboxStore } from "./db/stores/outbox-store.js";
 import { DrizzlePayLinkStore } from "./db/stores/pay-link-store.js";
@@ -158,6 +160,12 @@ export async function startDuetext(
     handlers: {
       // Twilio's report on one of our texts: the message row and the §4 reactions.
       "twilio.status": deliveryStatusHandler({ ...delivery, clock }),
+      "twilio.sms": receiveCustomerText({
+        store: new DrizzleCustomerTextStore(handle.db),
+        submit: (event) => receiveInboundEvent(inbound, event),
+        clock,
+        logger,
+      }),
       // A QuickBooks change notice carries ids only: re-read that company's changes.
       "quickbooks.event": async (payload) => {
         await quickbooksAvailable;

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
+import { redactCardNumbers } from "../../domain/card-numbers.js";
 import type { WebhookRouteDeps } from "./webhook-route-deps.js";
 
 // Twilio's two webhooks: inbound messages and message status callbacks. The signature covers
@@ -83,11 +84,15 @@ export function twilioWebhookRoutes(deps: WebhookRouteDeps): FastifyPluginAsync 
           .status(400)
           .send({ error: "VALIDATION_FAILED", message: "not an SMS webhook" });
       }
+      // The signature was checked on the raw bytes; what is stored never holds a card number.
+      const card = redactCardNumbers(parsed.data.Body);
       await deps.receive({
         provider: "twilio",
         externalId: parsed.data.MessageSid,
         type: "twilio.sms",
-        payload: body.form,
+        payload: card.redacted
+          ? { ...body.form, Body: card.text, CardNumberRedacted: "true" }
+          : body.form,
       });
       // Replies go out through the outbox (with consent and caps checked), never as TwiML.
       return reply.status(200).header("content-type", "text/xml").send(EMPTY_TWIML);
