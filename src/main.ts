@@ -63,6 +63,7 @@ import { DrizzleStripeCursorStore } from "./db/stores/provider-cursor-store.js";
 import { DrizzleQuickBooksImportStore } from "./db/stores/quickbooks-import-store.js";
 import { DrizzleReminderStore } from "./db/stores/reminder-store.js";
 import { DrizzleReviewStore } from "./db/stores/review-store.js";
+import { DrizzleStaffNoticeStore } from "./db/stores/staff-notice-store.js";
 import { DrizzleWakeUpStore } from "./db/stores/wake-up-store.js";
 import { AppError } from "./domain/errors.js";
 import { buildApp } from "./http/build-app.js";
@@ -413,6 +414,7 @@ export async function startDuetext(
     outbox: new DrizzleOutboxStore(handle.db),
     sms: smsSender(config, real.twilio, sandbox, loopbackUrl),
     notifier: staffNotifier(config, real.slack, sandbox, logger),
+    noticeFacts: new DrizzleStaffNoticeStore(handle.db),
     templates: new FileTemplates(),
     lineTypes: lineTypeLookup(config, real.twilio, sandbox),
     onDeliveryError: (report) => reactToDeliveryError(delivery, report),

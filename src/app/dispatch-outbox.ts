@@ -16,6 +16,7 @@ import type {
   StaffNotifier,
   Templates,
 } from "./ports.js";
+import type { StaffNoticeFacts, StaffNoticeFactsStore } from "./staff-notice-port.js";
 
 export interface DispatchDeps {
   outbox: OutboxStore;
@@ -60,6 +61,8 @@ export interface DispatchDeps {
       validityDays: number;
     }): Promise<{ url: string }>;
   } | null;
+  /** The customer, invoices and last texts a staff notice shows; null posts the reason alone. */
+  noticeFacts?: StaffNoticeFactsStore | null;
 }
 
 export interface DispatchPassResult {
@@ -456,6 +459,16 @@ async function recordMessage(
 async function notifyStaff(deps: DispatchDeps, row: OutboxRow): Promise<OutboxDecision> {
   const params = row.payload as unknown as NotifyStaffParams & { taskId: string };
   const target = row.threadId ? await deps.outbox.threadPhone(row.threadId) : null;
+  let facts: StaffNoticeFacts | null = null;
+  try {
+    facts = row.threadId ? ((await deps.noticeFacts?.factsFor(row.threadId)) ?? null) : null;
+  } catch (error) {
+    // A notice without the thread's facts still reaches staff; one held back by them might not.
+    deps.logger.warn(
+      { outboxId: row.id, err: error instanceof Error ? error.message : String(error) },
+      "staff notice posted without the thread's facts",
+    );
+  }
   const notice = {
     companyId: row.companyId,
     threadId: row.threadId ?? "",
@@ -463,6 +476,8 @@ async function notifyStaff(deps: DispatchDeps, row: OutboxRow): Promise<OutboxDe
     reason: params.reason,
     phone: target?.phone ?? "",
     ...(params.text === undefined ? {} : { text: params.text }),
+    ...(facts?.customerName ? { customerName: facts.customerName } : {}),
+    ...(facts ? { invoices: facts.invoices, lastMessages: facts.lastMessages } : {}),
   };
   const { ref } = await deps.notifier.notify(notice);
   return { status: "sent", at: deps.clock.now(), providerRef: ref };

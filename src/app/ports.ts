@@ -55,8 +55,29 @@ export interface StaffNotice {
   threadId: string;
   taskId: string;
   reason: string;
+  /**
+   * The task's text: the customer's own words for reasons a reply raised (dispute, PAID…),
+   * else one line for staff saying what happened (landline, filtered text…).
+   */
   text?: string;
   phone: string;
+  /** The rest is what the thread looked like when the notice went out; absent when unknown. */
+  customerName?: string;
+  /** The customer's open invoices, oldest due first. */
+  invoices?: Array<{
+    docNumber: string | null;
+    balanceMinor: number;
+    currency: string;
+    /** YYYY-MM-DD. */
+    dueDate: string;
+  }>;
+  /** The thread's last texts (at most 5), oldest first. Bodies are customer data: never log them. */
+  lastMessages?: Array<{
+    direction: "inbound" | "outbound";
+    body: string;
+    /** ISO 8601 instant. */
+    at: string;
+  }>;
 }
 
 export interface StaffNotifier {
