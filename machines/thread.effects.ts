@@ -28,6 +28,7 @@ export type StaffReason =
   | "payment_failed"
   | "payment_received"
   | "ladder_exhausted"
+  | "opted_out_in_own_words"
   | "approval_needed"
   | "landline";
 

@@ -96,6 +96,13 @@ function applyPaymentToPlan(installments: Installment[], amountMinor: number): I
   });
 }
 
+/** Longer than this, an opt-out says something more than the keyword ("stop", "opt out now"). */
+const OPT_OUT_KEYWORD_WORDS = 3;
+
+function wordCount(text: string): number {
+  return text.split(/\s+/).filter((word) => /[\p{L}\p{N}]/u.test(word)).length;
+}
+
 function isIntent(event: ThreadEvent, ...intents: Intent[]): boolean {
   const sms = smsEvent(event);
   return sms !== null && intents.includes(sms.intent);
@@ -259,6 +266,8 @@ export const threadMachine = setup({
     isStopConfirmedByCarrier: ({ event }: Args) =>
       isIntent(event, "STOP") && (smsEvent(event)?.carrierConfirmedOptOut ?? false),
     isStop: ({ event }: Args) => isIntent(event, "STOP"),
+    isStopInOwnWords: ({ event }: Args) =>
+      isIntent(event, "STOP") && wordCount(smsEvent(event)?.text ?? "") > OPT_OUT_KEYWORD_WORDS,
     isWrongNumber: ({ event }: Args) => isIntent(event, "WRONG_NUMBER"),
     isHelp: ({ event }: Args) => isIntent(event, "HELP"),
     isStart: ({ event }: Args) => isIntent(event, "START"),
@@ -738,6 +747,22 @@ function complianceReplies() {
           params: ({ event }: Args) => consentParams("opt_out", "sms", event),
         },
         cancelAllTimers,
+      ],
+    },
+    {
+      // "Stop texting me and have someone call me": the opt-out wins, and a person reads the
+      // rest (a call request, a complaint, a dispute).
+      guard: "isStopInOwnWords" as const,
+      target: "#thread.optedOut",
+      actions: [
+        "adoptReplyLanguage" as const,
+        {
+          type: "recordConsent" as const,
+          params: ({ event }: Args) => consentParams("opt_out", "sms", event),
+        },
+        cancelAllTimers,
+        sms("reply.stop_confirm", "compliance"),
+        notify("opted_out_in_own_words", true),
       ],
     },
     {

@@ -29,6 +29,12 @@ import {
   deliveryStatusHandler,
   reactToDeliveryError,
 } from "./app/handle-delivery-status.js";
+import {
+  type IssueCopyLinkInput,
+  type IssuedCopyLink,
+  issueCopyLink,
+} from "./app/invoice-copies.js";
+import type { InvoiceDocuments } from "./app/invoice-copy-port.js";
 import type { LineTypeLookup } from "./app/line-type-lookup-port.js";
 import {
   type IssuedPayLink,
@@ -52,6 +58,7 @@ import { type DatabaseHandle, databaseTarget, openDatabase } from "./db/client.j
 import { databaseHealth } from "./db/health.js";
 import { runMigrations } from "./db/migrate.js";
 import { DrizzleCompanyStore } from "./db/stores/company-store.js";
+import { DrizzleCopyLinkStore } from "./db/stores/copy-link-store.js";
 import { DrizzleCustomerTextStore } from "./db/stores/customer-text-store.js";
 import { DrizzleDeliveryStore } from "./db/stores/delivery-store.js";
 import { DrizzleOutboxStore } from "./db/stores/outbox-store.js";
@@ -69,6 +76,7 @@ import { AppError } from "./domain/errors.js";
 import { buildApp } from "./http/build-app.js";
 import { adminApiRoutes } from "./http/routes/admin-api.js";
 import { connectQuickBooksRoutes } from "./http/routes/connect-quickbooks.js";
+import { copyLinkRoutes } from "./http/routes/copy-links.js";
 import { loopbackOnlyUnless } from "./http/routes/loopback-only.js";
 import { payLinkRoutes } from "./http/routes/pay-links.js";
 import { quickbooksWebhookRoutes } from "./http/routes/webhooks-quickbooks.js";
@@ -276,6 +284,8 @@ export async function startDuetext(
       return real.twilio ? config.PUBLIC_BASE_URL : loopbackUrl;
     },
   };
+  // COPY replies' `/i/:token` links: pay_links rows of their own purpose, same key and base URL.
+  const copyLinkStore = new DrizzleCopyLinkStore(handle.db);
   const app = await buildApp(
     {
       health: async () => {
@@ -340,6 +350,17 @@ export async function startDuetext(
           paymentEvents: stripeApi,
           get publicBaseUrl() {
             return payLinks.publicBaseUrl;
+          },
+          now: () => clock.now(),
+          rateLimitPerMinute: config.PAY_PAGE_RATE_LIMIT_PER_MINUTE,
+          logger,
+        }),
+        copyLinkRoutes({
+          store: copyLinkStore,
+          documents: lateDocuments(() => services().accounting),
+          // The page's Pay link, seeded by the copy link: the same one on every visit.
+          payLinks: {
+            issue: (input) => issuePayLink(payLinks, { ...input, purpose: "pay" }),
           },
           now: () => clock.now(),
           rateLimitPerMinute: config.PAY_PAGE_RATE_LIMIT_PER_MINUTE,
@@ -410,6 +431,20 @@ export async function startDuetext(
   }
   quickbooksReady(quickbooks);
 
+  // The dispatcher's `copyLinks` dep: fills `{{copyLink}}` in a COPY reply, seeded by its outbox row.
+  const copyLinks = {
+    issue: (input: IssueCopyLinkInput): Promise<IssuedCopyLink> =>
+      issueCopyLink(
+        {
+          store: copyLinkStore,
+          tokenKey: payLinks.tokenKey,
+          get publicBaseUrl() {
+            return payLinks.publicBaseUrl;
+          },
+        },
+        input,
+      ),
+  };
   const dispatch: DispatchDeps = {
     outbox: new DrizzleOutboxStore(handle.db),
     sms: smsSender(config, real.twilio, sandbox, loopbackUrl),
@@ -421,7 +456,18 @@ export async function startDuetext(
     // A frozen sandbox clock never refills a bucket: the emulator is not rate-limited.
     throttle: real.twilio ? sendThrottle : null,
     payLinks: {
-      issue: (input) => issuePayLink(payLinks, { ...input, purpose: "pay" }),
+      issue: ({ installment, ...input }) =>
+        issuePayLink(
+          payLinks,
+          installment
+            ? {
+                ...input,
+                purpose: "installment",
+                amountMinor: installment.amountMinor,
+                installmentNumber: installment.number,
+              }
+            : { ...input, purpose: "pay" },
+        ),
     },
     clock,
     logger,
@@ -466,6 +512,7 @@ export async function startDuetext(
     payments: {
       payLinks,
       issuePayLink: (input) => issuePayLink(payLinks, input),
+      issueCopyLink: copyLinks.issue,
       catchUp: catchUpStripe,
     },
     clock,
@@ -644,6 +691,8 @@ export interface PaymentServices {
   /** What the dispatcher passes to `issuePayLink` to put a link in a text. */
   payLinks: IssuePayLinkDeps;
   issuePayLink(input: IssuePayLinkInput): Promise<IssuedPayLink>;
+  /** What the dispatcher's `copyLinks.issue` calls to put a `/i/:token` link in a COPY reply. */
+  issueCopyLink(input: IssueCopyLinkInput): Promise<IssuedCopyLink>;
   /** Stores and processes Stripe events the webhooks missed; run before every scheduler pass. */
   catchUp(): Promise<CatchUpSummary>;
 }
@@ -689,6 +738,15 @@ function lateAccounting(current: () => Accounting): Accounting {
   return {
     readInvoices: (companyId, quickbooksIds) => current().readInvoices(companyId, quickbooksIds),
     recordPayment: (payment) => current().recordPayment(payment),
+  };
+}
+
+/** QuickBooks' invoices and PDFs for the copy page, resolved per call like `lateAccounting`. */
+function lateDocuments(current: () => InvoiceDocuments): InvoiceDocuments {
+  return {
+    readInvoiceCopies: (companyId, quickbooksIds) =>
+      current().readInvoiceCopies(companyId, quickbooksIds),
+    invoicePdf: (companyId, quickbooksId) => current().invoicePdf(companyId, quickbooksId),
   };
 }
 

@@ -59,6 +59,8 @@ export interface DispatchDeps {
       seed: string;
       now: Date;
       validityDays: number;
+      /** An installment's link asks for that installment only. */
+      installment?: { number: number; amountMinor: number };
     }): Promise<{ url: string }>;
   } | null;
   /** The customer, invoices and last texts a staff notice shows; null posts the reason alone. */
@@ -193,6 +195,22 @@ async function loadSendFacts(deps: DispatchDeps, row: OutboxRow, params: SendSms
   return { facts, threadId: row.threadId, settings: parseCompanySettings(facts.settings) };
 }
 
+/** A plan's texts link to one installment: the first with the confirmation, then each due one. */
+function installmentOf(params: SendSmsParams): {
+  installment?: { number: number; amountMinor: number };
+} {
+  const vars = params.vars;
+  const amountMinor = Number(vars.firstAmountMinor ?? vars.amountMinor);
+  const number = vars.firstAmountMinor !== undefined ? 1 : Number(vars.installment);
+  return (params.template === "reply.plan_confirm" || params.template === "reminder.installment") &&
+    Number.isSafeInteger(amountMinor) &&
+    amountMinor > 0 &&
+    Number.isSafeInteger(number) &&
+    number > 0
+    ? { installment: { number, amountMinor } }
+    : {};
+}
+
 /** The text exactly as it will leave: vars formatted for the language, pay link issued. */
 async function reactToRefusal(
   deps: DispatchDeps,
@@ -246,6 +264,7 @@ async function renderSms(
             seed: row.id,
             now: deps.clock.now(),
             validityDays: settings.payLinkValidityDays,
+            ...installmentOf(params),
           })
         ).url
       : null;

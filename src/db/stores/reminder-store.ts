@@ -272,6 +272,13 @@ export class DrizzleReminderStore implements ReminderStore {
         where t.customer_id in (
           select i.customer_id from invoices i
           where i.status = 'open' and i.balance_minor > 0 ${changed}
+        ${
+          // A customer whose last invoice was just paid or voided is checked too: the check
+          // tells the thread (a paid claim closes, a promise is kept).
+          changedSince
+            ? sql`union select i.customer_id from invoices i where i.status <> 'open' ${changed}`
+            : sql``
+        }
         )
         and not exists (
           select 1 from thread_timers tt

@@ -1,4 +1,6 @@
+import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { threads } from "../../../src/db/schema/index.js";
 import { type ReminderSandbox, startReminderSandbox } from "../reminders/reminder-kit.js";
 
 // Issue 6's flows, end to end through the sandbox control API: the phone texts the business,
@@ -22,14 +24,19 @@ async function text(phone: string, body: string): Promise<void> {
 /** An overdue customer who has just had their first reminder. */
 async function remindedCustomer(name: string, phone: string, notes?: string) {
   const customer = await sandbox.customer(name, phone, "TX", notes);
+  // Due three days ago, whatever the clock says now: the overdue rung is due at once.
+  const due = new Date(sandbox.running.clock.now().getTime() - 3 * 86_400_000);
   const invoiceId = await sandbox.invoice(
     customer,
     120,
-    "2027-01-29",
+    due.toISOString().slice(0, 10),
     name.slice(0, 4).toUpperCase(),
   );
-  const messages = await sandbox.messagesTo(phone);
-  expect(messages).toHaveLength(1);
+  // At night or on a Sunday the reminder waits for the window: let time pass until it goes.
+  for (let wait = 0; wait < 12 && (await sandbox.messagesTo(phone)).length === 0; wait++) {
+    await sandbox.advance("PT6H");
+  }
+  expect(await sandbox.messagesTo(phone)).toHaveLength(1);
   return { customer, invoiceId };
 }
 
@@ -58,4 +65,106 @@ describe("replies", () => {
     await sandbox.advance("P30D");
     expect(await sandbox.messagesTo(phone)).toHaveLength(2);
   });
+
+  it('"Stop texting me and have someone call me": opted out, one confirmation, staff notified, then silence', async () => {
+    const phone = "+15125550183";
+    await remindedCustomer("Call Me Maybe Catering", phone);
+    const slackBefore = (await sandbox.slackPosts()).length;
+    await text(phone, "Stop texting me and have someone call me");
+    const messages = await sandbox.messagesTo(phone);
+    expect(messages).toHaveLength(2);
+    const posts = (await sandbox.slackPosts()).slice(slackBefore);
+    expect(JSON.stringify(posts)).toContain("have someone call me");
+    await sandbox.advance("P30D");
+    expect(await sandbox.messagesTo(phone)).toHaveLength(2);
+  });
+
+  it('"ya pagué": an acknowledgement in Spanish and a task; a check recorded in QuickBooks then closes the thread', async () => {
+    const phone = "+15125550184";
+    const { invoiceId } = await remindedCustomer("Ferretería Núñez", phone, "lang:es");
+    const slackBefore = (await sandbox.slackPosts()).length;
+    await text(phone, "ya pagué");
+    const [, ack] = await sandbox.messagesTo(phone);
+    expect(ack?.body).toMatch(/^Acme Plumbing & Heating/);
+    expect(ack?.body).toMatch(/gracias|pago/i);
+    expect((await sandbox.slackPosts()).length).toBeGreaterThan(slackBefore);
+
+    await sandbox.call("POST", `/_sandbox/qbo/invoices/${invoiceId}/payments`, { amount: 120 });
+    const [thread] = await sandbox.running.database.db
+      .select({ state: threads.state })
+      .from(threads)
+      .where(eq(threads.phone, phone));
+    expect(thread?.state).toBe("closed");
+    const count = (await sandbox.messagesTo(phone)).length;
+    await sandbox.advance("P14D");
+    expect(await sandbox.messagesTo(phone)).toHaveLength(count);
+  });
+
+  it('"le pago el viernes": the date confirmed in Spanish, silence through Friday and the grace day, then one kind nudge', async () => {
+    const phone = "+15125550185";
+    await remindedCustomer("Panadería Viernes", phone, "lang:es");
+    const now = sandbox.running.clock.now().toISOString();
+    expect(now.startsWith("2027-")).toBe(true);
+    await text(phone, "le pago el viernes");
+    const [, confirmation] = await sandbox.messagesTo(phone);
+    const friday = nextFriday(sandbox.running.clock.now());
+    expect(confirmation?.body).toContain(spanishDate(friday));
+
+    // Through Friday and the grace day: nothing.
+    // (14:00Z is before the 10:00 local check in both CST and CDT.)
+    await sandbox.clockTo(`${addDaysIso(friday, 1)}T14:00:00Z`);
+    expect(await sandbox.messagesTo(phone)).toHaveLength(2);
+    // The grace day's check finds it unpaid: one kind message in Spanish, and staff know.
+    await sandbox.clockTo(`${addDaysIso(friday, 2)}T05:00:00Z`);
+    const after = await sandbox.messagesTo(phone);
+    expect(after).toHaveLength(3);
+    expect(after[2]?.body).toMatch(/saldo|pago/);
+    expect(after[2]?.body).toContain("STOP");
+  });
+
+  it("PLAN, then 3: three installments, the first link for a third of the balance", async () => {
+    const phone = "+15125550186";
+    await remindedCustomer("Three Step Stairs", phone);
+    await text(phone, "can I do a payment plan?");
+    const [, offer] = await sandbox.messagesTo(phone);
+    expect(offer?.body).toMatch(/2, 3 or 4/);
+    await text(phone, "3");
+    const [, , confirmation] = await sandbox.messagesTo(phone);
+    expect(confirmation?.body).toContain("$40.00");
+    expect(confirmation?.body).toMatch(/\/p\/[A-Za-z0-9_-]{43}/);
+  });
 });
+
+function nextFriday(from: Date): string {
+  const date = new Date(Date.UTC(from.getUTCFullYear(), from.getUTCMonth(), from.getUTCDate()));
+  do {
+    date.setUTCDate(date.getUTCDate() + 1);
+  } while (date.getUTCDay() !== 5);
+  return date.toISOString().slice(0, 10);
+}
+
+function addDaysIso(date: string, days: number): string {
+  const next = new Date(`${date}T12:00:00Z`);
+  next.setUTCDate(next.getUTCDate() + days);
+  return next.toISOString().slice(0, 10);
+}
+
+const SPANISH_MONTHS = [
+  "enero",
+  "febrero",
+  "marzo",
+  "abril",
+  "mayo",
+  "junio",
+  "julio",
+  "agosto",
+  "septiembre",
+  "octubre",
+  "noviembre",
+  "diciembre",
+];
+
+function spanishDate(date: string): string {
+  const [, month, day] = date.split("-").map(Number);
+  return `${day} de ${SPANISH_MONTHS[(month ?? 1) - 1]}`;
+}

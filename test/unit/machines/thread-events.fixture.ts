@@ -49,6 +49,7 @@ function check(key: string, withReminder = false, handOff = false): ThreadEvent 
 export const EVENT_ALPHABET: ThreadEvent[] = [
   sms("STOP"),
   sms("STOP", { carrierConfirmedOptOut: true }),
+  sms("STOP", { text: "stop texting me and have someone call me" }),
   sms("START"),
   sms("HELP"),
   sms("PAID"),
