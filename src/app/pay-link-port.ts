@@ -8,7 +8,8 @@ export type PayLinkPurpose = "pay" | "installment";
 export interface NewPayLink {
   companyId: string;
   threadId: string;
-  purpose: PayLinkPurpose;
+  /** `invoice_copy` rows are `/i/:token` links (src/app/invoice-copies.ts). */
+  purpose: PayLinkPurpose | "invoice_copy";
   tokenHash: string;
   /** Our invoice ids. */
   invoiceIds: string[];

@@ -18,7 +18,7 @@ import type { Accounting, InvoiceFacts, Logger, Payments } from "./ports.js";
 // Pay button creates a Checkout Session (link previewers fetch with GET).
 
 /** Stripe metadata values hold 500 characters; our invoice ids are joined into one. */
-const MAX_INVOICES_PER_LINK = 15;
+export const MAX_INVOICES_PER_LINK = 15;
 const DAY_MS = 86_400_000;
 /**
  * Double clicks within this window reuse one Checkout Session (the idempotency key names

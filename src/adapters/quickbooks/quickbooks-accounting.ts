@@ -1,3 +1,4 @@
+import type { InvoiceCopyFacts, InvoiceDocuments } from "../../app/invoice-copy-port.js";
 import type { Accounting, AccountingPayment, InvoiceFacts } from "../../app/ports.js";
 import { invoke, type QuickBooksApi } from "./quickbooks-api.js";
 
@@ -25,13 +26,28 @@ interface QueryEnvelope<T> {
   QueryResponse?: { Invoice?: T[] };
 }
 
-export class QuickBooksAccounting implements Accounting {
+export class QuickBooksAccounting implements Accounting, InvoiceDocuments {
   constructor(private readonly api: QuickBooksApi) {}
 
   async readInvoices(companyId: string, quickbooksIds: string[]): Promise<InvoiceFacts[]> {
+    return (await this.queryInvoices(companyId, quickbooksIds)).map(invoiceFacts);
+  }
+
+  /** The same batched read, with each invoice's date (the COPY page shows it). */
+  async readInvoiceCopies(companyId: string, quickbooksIds: string[]): Promise<InvoiceCopyFacts[]> {
+    return (await this.queryInvoices(companyId, quickbooksIds)).map((invoice) => ({
+      ...invoiceFacts(invoice),
+      issueDate: invoice.TxnDate ?? null,
+    }));
+  }
+
+  private async queryInvoices(
+    companyId: string,
+    quickbooksIds: string[],
+  ): Promise<QboInvoiceRecord[]> {
     // QuickBooks ids are numeric: anything else cannot exist, and would only earn a 400.
     const ids = [...new Set(quickbooksIds)].filter((id) => /^\d+$/.test(id));
-    const facts: InvoiceFacts[] = [];
+    const records: QboInvoiceRecord[] = [];
     for (let start = 0; start < ids.length; start += IDS_PER_QUERY) {
       const chunk = ids.slice(start, start + IDS_PER_QUERY);
       const envelope = await this.api.call(companyId, "readInvoices", (client) =>
@@ -45,9 +61,9 @@ export class QuickBooksAccounting implements Accounting {
           ),
         ),
       );
-      facts.push(...(envelope.QueryResponse?.Invoice ?? []).map(invoiceFacts));
+      records.push(...(envelope.QueryResponse?.Invoice ?? []));
     }
-    return facts;
+    return records;
   }
 
   async recordPayment(payment: AccountingPayment): Promise<{ quickbooksPaymentId: string }> {

@@ -1,9 +1,10 @@
 import type { PayLinkBusiness } from "../../app/pay-link-port.js";
 import type { PageInvoice, PayLinkView } from "../../app/pay-links.js";
 
-// The HTML of `/p/:token`: small, server-rendered, readable on a phone, no script. Pages for
-// a known link speak the customer's language and name the business with its contact
-// details; pages for unknown links show nothing about any account (REQ-52, REQ-54).
+// The HTML of `/p/:token` (its layout and parts also dress `/i/:token`, copy-link-page.ts):
+// small, server-rendered, readable on a phone, no script. Pages for a known link speak the
+// customer's language and name the business with its contact details; pages for unknown
+// links show nothing about any account (REQ-52, REQ-54).
 
 type Language = "en" | "es";
 
@@ -177,11 +178,11 @@ function invoiceItem(invoice: PageInvoice, language: Language): string {
   );
 }
 
-function heading(businessName: string): string {
+export function heading(businessName: string): string {
   return `<h1>${escapeHtml(businessName)}</h1>`;
 }
 
-function contact(business: PayLinkBusiness): string {
+export function contact(business: PayLinkBusiness): string {
   const ways = [
     business.contactPhone
       ? `<a href="tel:${escapeHtml(business.contactPhone.replace(/[^+\d]/g, ""))}">${escapeHtml(business.contactPhone)}</a>`
@@ -202,7 +203,7 @@ export function formatMoney(minor: number, currency: string, language: Language)
   return format.format(minor / 10 ** digits);
 }
 
-function formatDate(date: string, language: Language): string {
+export function formatDate(date: string, language: Language): string {
   const instant = new Date(`${date}T12:00:00Z`);
   if (Number.isNaN(instant.getTime())) {
     return date;
@@ -213,7 +214,7 @@ function formatDate(date: string, language: Language): string {
   }).format(instant);
 }
 
-function layout(language: Language, title: string, body: string[]): string {
+export function layout(language: Language, title: string, body: string[]): string {
   return [
     "<!doctype html>",
     `<html lang="${language}"><head><meta charset="utf-8">`,
@@ -236,6 +237,7 @@ const STYLE = [
   ".total,.installment{font-size:1.1rem}",
   "button{width:100%;padding:.9rem;font-size:1.1rem;font-weight:600;color:#fff;background:#1a5fd0;border:0;border-radius:.5rem}",
   ".note,.contact{color:#5b6475;font-size:.9rem}a{color:#1a5fd0}",
+  ".pay{display:block;text-align:center;padding:.9rem;font-size:1.1rem;font-weight:600;color:#fff;background:#1a5fd0;border-radius:.5rem;text-decoration:none}",
 ].join("");
 
 export function escapeHtml(text: string): string {

@@ -3,7 +3,7 @@ import rateLimit from "@fastify/rate-limit";
 import type { FastifyError, FastifyInstance } from "fastify";
 import { somethingWentWrongPage, tooManyRequestsPage } from "./pay-link-page.js";
 
-// What every page reached from a text message shares (`/p/*` now, `/i/*` next): a per-IP
+// What every page reached from a text message shares (`/p/*` and `/i/*`): a per-IP
 // rate limit, headers that keep the page out of referrers, search engines and caches, and
 // HTML error pages instead of JSON. Call inside the route plugin's own scope.
 
