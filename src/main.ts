@@ -452,6 +452,7 @@ export async function startDuetext(
     noticeFacts: new DrizzleStaffNoticeStore(handle.db),
     templates: new FileTemplates(),
     lineTypes: lineTypeLookup(config, real.twilio, sandbox),
+    copyLinks,
     onDeliveryError: (report) => reactToDeliveryError(delivery, report),
     // A frozen sandbox clock never refills a bucket: the emulator is not rate-limited.
     throttle: real.twilio ? sendThrottle : null,

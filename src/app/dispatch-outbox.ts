@@ -50,6 +50,16 @@ export interface DispatchDeps {
     at: Date;
     reference: string;
   }) => Promise<unknown>;
+  /** Issues the invoice-copy link a COPY reply names (deterministic per outbox row). */
+  copyLinks?: {
+    issue(input: {
+      companyId: string;
+      threadId: string;
+      invoiceIds: string[];
+      seed: string;
+      now: Date;
+    }): Promise<{ url: string }>;
+  } | null;
   /** Issues the pay link a text names (deterministic per outbox row); null leaves texts without one. */
   payLinks?: {
     issue(input: {
@@ -173,6 +183,8 @@ async function runEffect(deps: DispatchDeps, row: OutboxRow): Promise<OutboxDeci
 /** Thread states in which a bot reminder may still go out when its turn comes. */
 const REMINDER_STATES = new Set(["active", "onPlan"]);
 const CAP_LOOKBACK_MS = 8 * 86_400_000;
+/** Stripe metadata holds the invoice ids of a link: at most this many per link. */
+const MAX_LINKED_INVOICES = 15;
 
 function invoiceIdsOf(params: SendSmsParams): string[] {
   return (params.vars.invoiceIds ?? "").split(",").filter((id) => id !== "");
@@ -260,11 +272,28 @@ async function renderSms(
           await deps.payLinks.issue({
             companyId: row.companyId,
             threadId: row.threadId,
-            invoiceIds: invoices.map((invoice) => invoice.id),
+            invoiceIds: invoices.slice(0, MAX_LINKED_INVOICES).map((invoice) => invoice.id),
             seed: row.id,
             now: deps.clock.now(),
             validityDays: settings.payLinkValidityDays,
             ...installmentOf(params),
+          })
+        ).url
+      : null;
+  const wantsCopyLink =
+    deps.copyLinks &&
+    deps.templates.variables(params.template, params.language).includes("copyLink");
+  // A copy can be asked for after paying: the open invoices, else the ones the text names.
+  const copied = (invoices.length > 0 ? invoices : facts.invoices).slice(0, MAX_LINKED_INVOICES);
+  const copyLink =
+    wantsCopyLink && deps.copyLinks && row.threadId && copied.length > 0
+      ? (
+          await deps.copyLinks.issue({
+            companyId: row.companyId,
+            threadId: row.threadId,
+            invoiceIds: copied.map((invoice) => invoice.id),
+            seed: row.id,
+            now: deps.clock.now(),
           })
         ).url
       : null;
@@ -279,7 +308,7 @@ async function renderSms(
       dueDate: invoice.dueDate,
     })),
     payLink,
-    copyLink: null,
+    copyLink,
     machineVars: params.vars,
   };
   return deps.templates.render(

@@ -122,6 +122,18 @@ describe("replies", () => {
     expect(after[2]?.body).toContain("STOP");
   });
 
+  it('"send me the invoice": a link to a copy page with the invoice and its PDF', async () => {
+    const phone = "+15125550187";
+    await remindedCustomer("Paper Trail Press", phone);
+    await text(phone, "can you send me a copy of the invoice");
+    const reply = (await sandbox.messagesTo(phone)).at(-1);
+    const link = /https?:\/\/\S+\/i\/[A-Za-z0-9_-]{43}/.exec(reply?.body ?? "")?.[0];
+    expect(link).toBeDefined();
+    const page = await fetch(link ?? "");
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain("PAPE");
+  });
+
   it("PLAN, then 3: three installments, the first link for a third of the balance", async () => {
     const phone = "+15125550186";
     await remindedCustomer("Three Step Stairs", phone);
