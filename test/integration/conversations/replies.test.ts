@@ -2,6 +2,7 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { threads } from "../../../src/db/schema/index.js";
 import { type ReminderSandbox, startReminderSandbox } from "../reminders/reminder-kit.js";
+import { remindedCustomer, text } from "./conversation-kit.js";
 
 // Issue 6's flows, end to end through the sandbox control API: the phone texts the business,
 // the app understands the reply and answers through the same outbox as reminders.
@@ -17,34 +18,11 @@ afterAll(async () => {
   await sandbox?.stop();
 });
 
-async function text(phone: string, body: string): Promise<void> {
-  await sandbox.call("POST", `/_sandbox/phones/${encodeURIComponent(phone)}/messages`, { body });
-}
-
-/** An overdue customer who has just had their first reminder. */
-async function remindedCustomer(name: string, phone: string, notes?: string) {
-  const customer = await sandbox.customer(name, phone, "TX", notes);
-  // Due three days ago, whatever the clock says now: the overdue rung is due at once.
-  const due = new Date(sandbox.running.clock.now().getTime() - 3 * 86_400_000);
-  const invoiceId = await sandbox.invoice(
-    customer,
-    120,
-    due.toISOString().slice(0, 10),
-    name.slice(0, 4).toUpperCase(),
-  );
-  // At night or on a Sunday the reminder waits for the window: let time pass until it goes.
-  for (let wait = 0; wait < 12 && (await sandbox.messagesTo(phone)).length === 0; wait++) {
-    await sandbox.advance("PT6H");
-  }
-  expect(await sandbox.messagesTo(phone)).toHaveLength(1);
-  return { customer, invoiceId };
-}
-
 describe("replies", () => {
   it("HELP is answered with the business, how to reach billing, fees and STOP wording", async () => {
     const phone = "+15125550181";
-    await remindedCustomer("Helpful Hardware", phone);
-    await text(phone, "HELP");
+    await remindedCustomer(sandbox, "Helpful Hardware", phone);
+    await text(sandbox, phone, "HELP");
     // Twilio's own stock answer to the keyword arrives too; ours names the business.
     const help = (await sandbox.messagesTo(phone))
       .slice(1)
@@ -57,8 +35,8 @@ describe("replies", () => {
 
   it("STOP mid-ladder, then 30 days: one confirmation, then silence", async () => {
     const phone = "+15125550182";
-    await remindedCustomer("Silent Sawmill", phone);
-    await text(phone, "please stop texting me");
+    await remindedCustomer(sandbox, "Silent Sawmill", phone);
+    await text(sandbox, phone, "please stop texting me");
     const after = await sandbox.messagesTo(phone);
     expect(after).toHaveLength(2);
     expect(after[1]?.body).not.toMatch(/\/p\//);
@@ -68,9 +46,9 @@ describe("replies", () => {
 
   it('"Stop texting me and have someone call me": opted out, one confirmation, staff notified, then silence', async () => {
     const phone = "+15125550183";
-    await remindedCustomer("Call Me Maybe Catering", phone);
+    await remindedCustomer(sandbox, "Call Me Maybe Catering", phone);
     const slackBefore = (await sandbox.slackPosts()).length;
-    await text(phone, "Stop texting me and have someone call me");
+    await text(sandbox, phone, "Stop texting me and have someone call me");
     const messages = await sandbox.messagesTo(phone);
     expect(messages).toHaveLength(2);
     const posts = (await sandbox.slackPosts()).slice(slackBefore);
@@ -81,9 +59,9 @@ describe("replies", () => {
 
   it('"ya pagué": an acknowledgement in Spanish and a task; a check recorded in QuickBooks then closes the thread', async () => {
     const phone = "+15125550184";
-    const { invoiceId } = await remindedCustomer("Ferretería Núñez", phone, "lang:es");
+    const { invoiceId } = await remindedCustomer(sandbox, "Ferretería Núñez", phone, "lang:es");
     const slackBefore = (await sandbox.slackPosts()).length;
-    await text(phone, "ya pagué");
+    await text(sandbox, phone, "ya pagué");
     const [, ack] = await sandbox.messagesTo(phone);
     expect(ack?.body).toMatch(/^Acme Plumbing & Heating/);
     expect(ack?.body).toMatch(/gracias|pago/i);
@@ -102,10 +80,10 @@ describe("replies", () => {
 
   it('"le pago el viernes": the date confirmed in Spanish, silence through Friday and the grace day, then one kind nudge', async () => {
     const phone = "+15125550185";
-    await remindedCustomer("Panadería Viernes", phone, "lang:es");
+    await remindedCustomer(sandbox, "Panadería Viernes", phone, "lang:es");
     const now = sandbox.running.clock.now().toISOString();
     expect(now.startsWith("2027-")).toBe(true);
-    await text(phone, "le pago el viernes");
+    await text(sandbox, phone, "le pago el viernes");
     const [, confirmation] = await sandbox.messagesTo(phone);
     const friday = nextFriday(sandbox.running.clock.now());
     expect(confirmation?.body).toContain(spanishDate(friday));
@@ -124,8 +102,8 @@ describe("replies", () => {
 
   it('"send me the invoice": a link to a copy page with the invoice and its PDF', async () => {
     const phone = "+15125550187";
-    await remindedCustomer("Paper Trail Press", phone);
-    await text(phone, "can you send me a copy of the invoice");
+    await remindedCustomer(sandbox, "Paper Trail Press", phone);
+    await text(sandbox, phone, "can you send me a copy of the invoice");
     const reply = (await sandbox.messagesTo(phone)).at(-1);
     const link = /https?:\/\/\S+\/i\/[A-Za-z0-9_-]{43}/.exec(reply?.body ?? "")?.[0];
     expect(link).toBeDefined();
@@ -136,11 +114,11 @@ describe("replies", () => {
 
   it("PLAN, then 3: three installments, the first link for a third of the balance", async () => {
     const phone = "+15125550186";
-    await remindedCustomer("Three Step Stairs", phone);
-    await text(phone, "can I do a payment plan?");
+    await remindedCustomer(sandbox, "Three Step Stairs", phone);
+    await text(sandbox, phone, "can I do a payment plan?");
     const [, offer] = await sandbox.messagesTo(phone);
     expect(offer?.body).toMatch(/2, 3 or 4/);
-    await text(phone, "3");
+    await text(sandbox, phone, "3");
     const [, , confirmation] = await sandbox.messagesTo(phone);
     expect(confirmation?.body).toContain("$40.00");
     expect(confirmation?.body).toMatch(/\/p\/[A-Za-z0-9_-]{43}/);
