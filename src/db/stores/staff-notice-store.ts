@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
 import {
   STAFF_NOTICE_MESSAGES,
   type StaffNoticeFacts,
@@ -51,7 +51,9 @@ export class DrizzleStaffNoticeStore implements StaffNoticeFactsStore {
           )
           .orderBy(asc(invoices.dueDate), asc(invoices.docNumber))
       : [];
-    // Insertion order (created_at, on the thread's index) is the order the texts happened in.
+    // When each text happened: sent_at for ours, the arrival for the customer's (created_at is
+    // the insert's own time for ours). At the same moment the customer's text came first: our
+    // reply answers it ("outbound" sorts after "inbound", so first in this descending list).
     const messageRows = await this.db
       .select({
         direction: messages.direction,
@@ -61,7 +63,12 @@ export class DrizzleStaffNoticeStore implements StaffNoticeFactsStore {
       })
       .from(messages)
       .where(eq(messages.threadId, threadId))
-      .orderBy(desc(messages.createdAt), desc(messages.id))
+      .orderBy(
+        desc(sql`coalesce(${messages.sentAt}, ${messages.createdAt})`),
+        desc(messages.direction),
+        desc(messages.createdAt),
+        desc(messages.id),
+      )
       .limit(STAFF_NOTICE_MESSAGES);
     return {
       customerName: customer?.name ?? null,

@@ -143,6 +143,41 @@ describe("DrizzleStaffNoticeStore", () => {
     expect(facts?.lastMessages).toEqual([]);
   });
 
+  it("orders texts by when they happened, the customer's first when our reply has the same instant", async () => {
+    await customerWithPhone("Same Minute Salon", "+15125550205");
+    const threadId = await thread("+15125550205");
+    const answered = new Date("2027-02-02T14:00:00Z");
+    // Our rows get created_at from the database's clock (today), the customer's carries its
+    // arrival (2027), so created_at alone would put our reply before the text it answers.
+    const ours = (body: string, sentAt: Date) => ({
+      companyId,
+      threadId,
+      direction: "outbound" as const,
+      kind: "reply" as const,
+      body,
+      status: "sent",
+      sentAt,
+    });
+    await database.db.insert(messages).values(ours("reminder", new Date("2027-02-01T14:00:00Z")));
+    await database.db.insert(messages).values(ours("we paused reminders", answered));
+    await database.db.insert(messages).values({
+      companyId,
+      threadId,
+      direction: "inbound",
+      kind: "customer",
+      body: "I dispute this",
+      status: "received",
+      sentAt: answered,
+      createdAt: answered,
+    });
+    const facts = await store.factsFor(threadId);
+    expect(facts?.lastMessages.map((message) => message.body)).toEqual([
+      "reminder",
+      "I dispute this",
+      "we paused reminders",
+    ]);
+  });
+
   it("an unknown thread has no facts", async () => {
     expect(await store.factsFor("thread_missing")).toBeNull();
   });
