@@ -43,8 +43,15 @@ export interface PaymentStore {
   recordStripePayment(payment: NewStripePayment): Promise<StoredPayment>;
   planApplications(paymentId: string, applications: StoredPayment["applications"]): Promise<void>;
   markWrittenBack(paymentId: string, quickbooksPaymentId: string, at: Date): Promise<void>;
-  /** Refund or dispute news about a payment we recorded; false when there is no such row. */
-  updateStatus(stripePaymentIntentId: string, status: PaymentStatus): Promise<boolean>;
+  /**
+   * Refund or dispute news about a payment we recorded; false when there is no such row. When
+   * the status changes, `staffNotice` becomes a staff task and its Slack notice, once.
+   */
+  updateStatus(
+    stripePaymentIntentId: string,
+    status: PaymentStatus,
+    staffNotice?: { reason: string; text: string; at: Date } | null,
+  ): Promise<boolean>;
 
   /** Our invoices by id, within the company. */
   invoices(companyId: string, invoiceIds: string[]): Promise<MirroredInvoice[]>;

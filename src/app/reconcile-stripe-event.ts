@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { ThreadEventInput } from "../../machines/thread.events.js";
 import { AppError } from "../domain/errors.js";
+import { formatMoney } from "../domain/message-format.js";
 import { allocateOldestFirst } from "../domain/payment-allocation.js";
 import type { PaymentEvents, PaymentIntentFacts, PaymentReference } from "./payment-events-port.js";
 import type { PaymentStore, StoredPayment } from "./payment-store-port.js";
@@ -266,7 +267,7 @@ async function plannedApplications(
   return applications;
 }
 
-/** A refund or dispute: the payment row says so. Staff notification is not built yet. */
+/** A refund or dispute: the payment row says so and staff get a task (QuickBooks is theirs to adjust). */
 async function reconcileMoneyTakenBack(
   deps: ReconcileStripeDeps,
   intent: PaymentIntentFacts,
@@ -300,12 +301,24 @@ async function reconcileMoneyTakenBack(
     );
     return undefined;
   }
-  if (!(await deps.payments.updateStatus(intent.id, status))) {
+  const notice =
+    status === "disputed"
+      ? {
+          reason: "card_dispute",
+          text: `The customer disputed a card payment of ${formatAmount(intent)} (${intent.id}) with their bank. Respond in Stripe; QuickBooks still shows it paid.`,
+          at: deps.clock.now(),
+        }
+      : {
+          reason: "payment_refunded",
+          text: `A card payment of ${formatAmount(intent)} (${intent.id}) was refunded in Stripe. QuickBooks still shows it paid: reverse the QuickBooks payment if the invoice is owed again.`,
+          at: deps.clock.now(),
+        };
+  if (!(await deps.payments.updateStatus(intent.id, status, notice))) {
     throw new AppError("NOT_FOUND", `No payment recorded for PaymentIntent ${intent.id}`);
   }
   deps.logger.warn(
     { companyId: reference.companyId, paymentIntentId: intent.id, status },
-    "Stripe payment taken back; QuickBooks is not adjusted and staff are not told yet",
+    "Stripe payment taken back; staff are told, QuickBooks is not adjusted",
   );
   return undefined;
 }
@@ -328,4 +341,8 @@ async function submitThreadEvent(
 /** QuickBooks' requestid for the Payment that records this PaymentIntent (≤ 50 characters). */
 export function quickbooksRequestId(paymentIntentId: string): string {
   return `stripe-${paymentIntentId}`.slice(0, 50);
+}
+
+function formatAmount(intent: PaymentIntentFacts): string {
+  return formatMoney(intent.amountMinor, intent.currency, "en");
 }

@@ -9,7 +9,16 @@ import type {
 } from "../../app/payment-store-port.js";
 import type { InvoiceFacts } from "../../app/ports.js";
 import type { Database } from "../client.js";
-import { customers, invoices, payLinks, payments, phones, threads } from "../schema/index.js";
+import {
+  customers,
+  invoices,
+  outbox,
+  payLinks,
+  payments,
+  phones,
+  tasks,
+  threads,
+} from "../schema/index.js";
 import { mirroredInvoices } from "./pay-link-store.js";
 
 // payments and the invoice mirror, as payment reconciliation writes them. The unique index
@@ -71,13 +80,55 @@ export class DrizzlePaymentStore implements PaymentStore {
       .where(eq(payments.id, paymentId));
   }
 
-  async updateStatus(stripePaymentIntentId: string, status: PaymentStatus): Promise<boolean> {
-    const updated = await this.db
-      .update(payments)
-      .set({ status })
-      .where(eq(payments.stripePaymentIntentId, stripePaymentIntentId))
-      .returning({ id: payments.id });
-    return updated.length > 0;
+  async updateStatus(
+    stripePaymentIntentId: string,
+    status: PaymentStatus,
+    staffNotice: { reason: string; text: string; at: Date } | null = null,
+  ): Promise<boolean> {
+    return this.db.transaction(async (tx) => {
+      const [row] = await tx
+        .select({
+          id: payments.id,
+          status: payments.status,
+          companyId: payments.companyId,
+          threadId: payments.threadId,
+        })
+        .from(payments)
+        .where(eq(payments.stripePaymentIntentId, stripePaymentIntentId))
+        .for("update");
+      if (!row) {
+        return false;
+      }
+      if (row.status === status) {
+        return true;
+      }
+      await tx.update(payments).set({ status }).where(eq(payments.id, row.id));
+      // Told once, when the status changes: a redelivered event finds it already changed.
+      if (staffNotice) {
+        const [task] = await tx
+          .insert(tasks)
+          .values({
+            companyId: row.companyId,
+            threadId: row.threadId,
+            reason: staffNotice.reason,
+            details: {
+              reason: staffNotice.reason,
+              text: staffNotice.text,
+              paymentIntentId: stripePaymentIntentId,
+            },
+          })
+          .returning({ id: tasks.id });
+        await tx.insert(outbox).values({
+          companyId: row.companyId,
+          threadId: row.threadId,
+          effectType: "notifyStaff",
+          payload: { reason: staffNotice.reason, text: staffNotice.text, taskId: task?.id },
+          availableAt: staffNotice.at,
+          createdAt: staffNotice.at,
+        });
+      }
+      return true;
+    });
   }
 
   async invoices(companyId: string, invoiceIds: string[]): Promise<MirroredInvoice[]> {
@@ -99,7 +150,9 @@ export class DrizzlePaymentStore implements PaymentStore {
               ? sql`case when ${invoices.status} = 'disputed' then 'disputed' else 'open' end`
               : status,
           checkedAt: at,
-          updatedAt: at,
+          // Database time, as every write to invoices: the ladder's arming compares it with
+          // when it last checked (see reminder-store.ts).
+          updatedAt: sql`now()`,
         })
         .where(
           and(eq(invoices.companyId, companyId), eq(invoices.quickbooksId, fact.quickbooksId)),

@@ -10,6 +10,7 @@ import {
   payLinks,
   payments,
   providerCursors,
+  tasks,
   threads,
 } from "../../../src/db/schema/index.js";
 import { startSandboxedApp } from "../../helpers/start-sandboxed-app.js";
@@ -460,7 +461,7 @@ describe("paying through the link", () => {
     expect((await page(link.url)).html).toContain("$42.00");
   });
 
-  it("a refund and a dispute mark the payment row", async () => {
+  it("a refund and a dispute mark the payment row and tell staff once", async () => {
     const setup = await customerWithInvoices([
       { amount: 30, dueDate: "2026-11-09", docNumber: "PL-5001" },
     ]);
@@ -488,5 +489,12 @@ describe("paying through the link", () => {
       )[0]?.status;
     expect(await statusOf(disputedIntent)).toBe("disputed");
     expect(await statusOf(refundedIntent)).toBe("refunded");
+    // Staff are told once each, whatever Stripe redelivers.
+    await emulators().stripe.idle();
+    const taskReasons = (await db().select({ reason: tasks.reason }).from(tasks)).map(
+      (task) => task.reason,
+    );
+    expect(taskReasons.filter((reason) => reason === "card_dispute")).toHaveLength(1);
+    expect(taskReasons.filter((reason) => reason === "payment_refunded")).toHaveLength(1);
   });
 });
