@@ -1,0 +1,75 @@
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { threads } from "../../../src/db/schema/index.js";
+import { type ReminderSandbox, startReminderSandbox } from "../reminders/reminder-kit.js";
+import { lastText, remindedCustomer, text } from "./conversation-kit.js";
+
+// What happens after the customer commits to something: a promise kept, a paid claim nobody
+// can verify, a plan whose installment is missed, a customer who answers in Spanish.
+
+let sandbox: ReminderSandbox;
+
+beforeAll(async () => {
+  // Monday 2027-02-08, 09:00 in Austin.
+  sandbox = await startReminderSandbox("2027-02-08T15:00:00Z");
+}, 60_000);
+
+afterAll(async () => {
+  await sandbox?.stop();
+});
+
+async function threadState(phone: string): Promise<string | undefined> {
+  const [thread] = await sandbox.running.database.db
+    .select({ state: threads.state })
+    .from(threads)
+    .where(eq(threads.phone, phone));
+  return thread?.state;
+}
+
+describe("after a commitment", () => {
+  it("a kept promise closes the thread: paid before the date, nothing more is sent", async () => {
+    const phone = "+15125550201";
+    const { invoiceId } = await remindedCustomer(sandbox, "Promise Keepers", phone);
+    await text(sandbox, phone, "I'll pay on Friday");
+    expect(await threadState(phone)).toBe("promised");
+    const count = (await lastText(sandbox, phone)).count;
+    await sandbox.call("POST", `/_sandbox/qbo/invoices/${invoiceId}/payments`, { amount: 120 });
+    expect(await threadState(phone)).toBe("closed");
+    await sandbox.advance("P10D");
+    expect((await lastText(sandbox, phone)).count).toBe(count);
+  });
+
+  it("a paid claim nobody can verify goes back to staff after the configured days", async () => {
+    const phone = "+15125550202";
+    await remindedCustomer(sandbox, "Already Paid Auto", phone);
+    await text(sandbox, phone, "I already paid this last week");
+    expect(await threadState(phone)).toBe("paidClaimed");
+    const slack = (await sandbox.slackPosts()).length;
+    await sandbox.advance("P4D");
+    const posts = JSON.stringify((await sandbox.slackPosts()).slice(slack));
+    expect(posts).not.toBe("[]");
+    expect(posts).toMatch(/still unverified|paid claim/i);
+  });
+
+  it("a customer who answers in Spanish is answered in Spanish from then on", async () => {
+    const phone = "+15125550203";
+    await remindedCustomer(sandbox, "Switching Sides Salon", phone);
+    await text(sandbox, phone, "ya pagué ayer");
+    const { body } = await lastText(sandbox, phone);
+    expect(body).toMatch(/gracias|pago/i);
+    expect(body).not.toMatch(/thank/i);
+  });
+
+  it("a missed installment escalates to staff", async () => {
+    const phone = "+15125550204";
+    await remindedCustomer(sandbox, "Installment Interiors", phone);
+    await text(sandbox, phone, "payment plan please");
+    await text(sandbox, phone, "2");
+    expect(await threadState(phone)).toBe("onPlan");
+    const slack = (await sandbox.slackPosts()).length;
+    // Nothing is paid: past the first installment's date and grace day, staff are told.
+    await sandbox.advance("P3D");
+    expect(await threadState(phone)).toBe("handedOff");
+    expect(JSON.stringify((await sandbox.slackPosts()).slice(slack))).toMatch(/installment/i);
+  });
+});
