@@ -125,3 +125,52 @@ describe("consent and language", () => {
     expect(body).toContain("STOP");
   });
 });
+
+describe("the same flows in Spanish", () => {
+  it("AYUDA is answered in Spanish with the contact and STOP wording", async () => {
+    const phone = "+15125550211";
+    await remindedCustomer(sandbox, "Ayuda Hermanos", phone, "lang:es");
+    await text(sandbox, phone, "AYUDA");
+    const help = (await sandbox.messagesTo(phone))
+      .slice(1)
+      .find((message) => message.body.startsWith("Acme Plumbing & Heating"));
+    expect(help?.body).toMatch(/recordatorios|ayuda/i);
+    expect(help?.body).toContain("(512) 555-0199");
+    expect(help?.body).toContain("STOP");
+  });
+
+  it('"ya no me manden mensajes": opted out with one confirmation in Spanish, then silence', async () => {
+    const phone = "+15125550212";
+    await remindedCustomer(sandbox, "Silencio Textiles", phone, "lang:es");
+    await text(sandbox, phone, "ya no me manden mensajes");
+    const { body, count } = await lastText(sandbox, phone);
+    expect(count).toBe(2);
+    expect(body).toMatch(/no recibir|cancel|suscrip/i);
+    expect(body).not.toMatch(/\/p\//);
+    expect(await threadState(phone)).toBe("optedOut");
+    await sandbox.advance("P21D");
+    expect((await lastText(sandbox, phone)).count).toBe(2);
+  });
+
+  it('"esa factura está mal, no la debo": a dispute acknowledged in Spanish, staff get the words', async () => {
+    const phone = "+15125550213";
+    await remindedCustomer(sandbox, "Disputas Delgado", phone, "lang:es");
+    const slack = (await sandbox.slackPosts()).length;
+    await text(sandbox, phone, "esa factura está mal, no la debo");
+    expect(await threadState(phone)).toBe("disputed");
+    expect((await lastText(sandbox, phone)).body).toMatch(/revis|gracias|equipo/i);
+    expect(await newSlackPosts(slack)).toContain("no la debo");
+  });
+
+  it('"plan de pagos", then 3: the offer and the confirmation in Spanish, with a link for a third', async () => {
+    const phone = "+15125550214";
+    await remindedCustomer(sandbox, "Plazos Pérez", phone, "lang:es");
+    await text(sandbox, phone, "quiero un plan de pagos");
+    expect((await lastText(sandbox, phone)).body).toMatch(/2, 3 o 4/);
+    await text(sandbox, phone, "3");
+    const { body } = await lastText(sandbox, phone);
+    expect(body).toContain("$40.00");
+    expect(body).toMatch(/\/p\/[A-Za-z0-9_-]{43}/);
+    expect(await threadState(phone)).toBe("onPlan");
+  });
+});
