@@ -102,7 +102,14 @@ describe("sandbox control API", () => {
       { body: "ya pagué" },
     );
     expect(sent.status).toBe(200);
-    expect(sent.body.messages.at(-1)).toMatchObject({ from: "phone", body: "ya pagué" });
+    // It returns once the app has answered: the phone's text, then the business's reply.
+    const mine = sent.body.messages.findIndex(
+      (message) => message.from === "phone" && message.body === "ya pagué",
+    );
+    expect(mine).toBeGreaterThanOrEqual(0);
+    expect(sent.body.messages.slice(mine + 1)).toContainEqual(
+      expect.objectContaining({ from: "business" }),
+    );
     const read = await api<{ messages: Array<{ body: string }> }>(
       "GET",
       `/_sandbox/phones/${encodeURIComponent(phone)}/messages`,
