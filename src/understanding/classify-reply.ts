@@ -4,7 +4,7 @@ import { detectLanguage } from "./detect-language.js";
 import { countInstallments } from "./installments.js";
 import { type IntentMatcher, masked, matcherFor, phraseMatch } from "./intent-matchers.js";
 import { LEXICONS } from "./lexicon.js";
-import { normalize, withoutCourtesy } from "./normalize.js";
+import { normalize, segments, withoutCourtesy } from "./normalize.js";
 import { optOut } from "./opt-out.js";
 import { bounded, wordAlternation } from "./patterns.js";
 import { type DateMention, findDates, MAYBE_DATE, pickPromiseDate } from "./resolve-date.js";
@@ -25,12 +25,18 @@ const PRIORITY: readonly Intent[] = [
   "COPY",
   "HUMAN",
   "HELP",
+  // Only whole-message restatements ("ok start sending again"), so its place hardly matters.
+  "START",
 ];
 const EXACT_FIRST: readonly Intent[] = ["START", "HELP", "LANGUAGE", "WRONG_NUMBER"];
 
 const fillers = new Set(LEXICONS.flatMap((lexicon) => lexicon.dateOnlyFillers));
 const negations = new Set(LEXICONS.flatMap((lexicon) => lexicon.negations));
 const payWords = bounded(wordAlternation(LEXICONS.flatMap((lexicon) => lexicon.payWords)), "");
+const fillerPrefix = new RegExp(`^(?:(?:${wordAlternation(fillers)}) )*`);
+const connectors = new RegExp(
+  `^ (?:${wordAlternation(LEXICONS.flatMap((lexicon) => lexicon.promiseConnectors))}) `,
+);
 
 interface Decision {
   intent: Intent;
@@ -79,7 +85,22 @@ function refuses(text: string, chosen: DateMention, mentions: readonly DateMenti
   return false;
 }
 
-function decide(text: string, words: readonly string[], dates: () => DateMention[]): Decision {
+function firstSentenceIsDate(raw: string, now: LocalMoment): boolean {
+  const [first, second] = segments(raw);
+  if (first === undefined || second === undefined) {
+    return false;
+  }
+  const mentions = findDates(first, now);
+  return mentions.length > 0 && otherWords(first, mentions) <= 1;
+}
+
+function decide(
+  raw: string,
+  text: string,
+  words: readonly string[],
+  now: LocalMoment,
+  dates: () => DateMention[],
+): Decision {
   const bare = withoutCourtesy(text);
   for (const intent of [...EXACT_FIRST, ...PRIORITY]) {
     const exact = matcherFor(intent).exact;
@@ -119,6 +140,24 @@ function decide(text: string, words: readonly string[], dates: () => DateMention
   if (mention !== null && !refusing && otherWords(text, mentions) <= 1) {
     return { intent: "PROMISE", confidence: 0.7, evidence: ["PROMISE date-only reply"] };
   }
+  // The reply opens with its answer: a first sentence that is only a date ("Friday. Sorry for
+  // the delay - Tom"), or a date followed by what the payment waits for ("monday when the banks
+  // open", "el viernes cuando me paguen").
+  const first = mentions[0];
+  if (
+    first !== undefined &&
+    mention !== null &&
+    !refusing &&
+    !first.past &&
+    fillerPrefix.exec(text)?.[0].length === first.start &&
+    (connectors.test(`${text.slice(first.end)} `) || firstSentenceIsDate(raw, now))
+  ) {
+    return {
+      intent: "PROMISE",
+      confidence: 0.65,
+      evidence: [`PROMISE reply opens with "${first.text}"`],
+    };
+  }
   const paying = payWords.exec(text)?.[0];
   if (mention !== null && !refusing && paying !== undefined) {
     return { intent: "PROMISE", confidence: 0.7, evidence: [`PROMISE "${paying}" with a date`] };
@@ -156,7 +195,7 @@ export function classifyReply(text: string, options: ClassifyOptions): ReplyClas
     mentions ??= findDates(normalized, now);
     return mentions;
   };
-  const decision = optOut(raw, normalized) ?? decide(normalized, words, dates);
+  const decision = optOut(raw, normalized) ?? decide(raw, normalized, words, now, dates);
   const evidence = [...decision.evidence, `language ${language}`];
 
   let date: string | null = null;

@@ -38,6 +38,8 @@ const dateVocabulary = z.object({
   weekends: wordTable,
   monthEnds: wordTable,
   monthStarts: wordTable,
+  /** "a fin de quincena": the end of the half-month, the 15th or the month's last day. */
+  fortnightEnds: wordTable.default({}),
   numbers: wordTable,
   units: z.record(z.string(), z.enum(["d", "w", "m"])),
   inWords: z.array(z.string()),
@@ -69,6 +71,11 @@ const lexiconSchema = z.object({
   negations: z.array(z.string()),
   /** Words that may stand beside a date in a reply that is only a date ("el viernes ok"). */
   dateOnlyFillers: z.array(z.string()),
+  /**
+   * Words that, right after a date opening the reply, say what the payment waits for ("monday
+   * when the banks open", "el viernes cuando me paguen"): the date answers the reminder.
+   */
+  promiseConnectors: z.array(z.string()).default([]),
 });
 
 export type Lexicon = z.infer<typeof lexiconSchema>;

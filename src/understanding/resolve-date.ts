@@ -1,5 +1,6 @@
 import {
   addMonths,
+  dayNumber,
   endOfMonth,
   fieldsOf,
   type LocalMoment,
@@ -162,6 +163,17 @@ function fridayOfWeek(now: LocalMoment, weeks: number): number {
   return friday < now.day ? friday + 7 : friday;
 }
 
+/** The end of the half-month holding `day` (the 15th or the month's last day), `offset` later. */
+function fortnightEnd(day: number, offset: number): number {
+  let end = day;
+  for (let step = 0; step <= offset; step += 1) {
+    const from = step === 0 ? day : end + 1;
+    const { year, month, day: date } = fieldsOf(from);
+    end = date <= 15 ? dayNumber(year, month, 15) : endOfMonth(from, 0);
+  }
+  return end;
+}
+
 const RULES: Rule[] = [
   {
     name: "numeric-date",
@@ -228,6 +240,13 @@ const RULES: Rule[] = [
     name: "relative-day",
     pattern: phrasePattern(vocabulary.relativeDays),
     resolve: (match, now) => ({ day: now.day + (vocabulary.relativeDays[match[0]] ?? 0) }),
+  },
+  {
+    name: "fortnight-end",
+    pattern: phrasePattern(vocabulary.fortnightEnds),
+    resolve: (match, now) => ({
+      day: fortnightEnd(now.day, vocabulary.fortnightEnds[match[0]] ?? 0),
+    }),
   },
   {
     name: "month-end",
@@ -345,7 +364,13 @@ export function findDates(text: string, now: LocalMoment): DateMention[] {
     for (let match = rule.pattern.exec(text); match !== null; match = rule.pattern.exec(text)) {
       const start = match.index;
       const end = start + match[0].length;
-      if (mentions.some((taken) => start < taken.end && end > taken.start)) {
+      const overlapping = mentions.filter((taken) => start < taken.end && end > taken.start);
+      // A firmer phrase around a part of the day ("mañana en la tarde") replaces it; any other
+      // overlap keeps the earlier rule's reading.
+      const supersedes =
+        rule.weak !== true &&
+        overlapping.every((taken) => taken.weak && taken.start >= start && taken.end <= end);
+      if (overlapping.length > 0 && !supersedes) {
         continue;
       }
       const resolved = rule.resolve(match, now);
@@ -355,6 +380,9 @@ export function findDates(text: string, now: LocalMoment): DateMention[] {
           ? RELATION_BEFORE.exec(text.slice(Math.max(0, start - 24), start))?.[1]
           : undefined;
         const shift = relation === undefined ? 0 : (vocabulary.relations[relation] ?? 0);
+        for (const taken of overlapping) {
+          mentions.splice(mentions.indexOf(taken), 1);
+        }
         mentions.push({
           day: resolved.day + shift,
           start,
