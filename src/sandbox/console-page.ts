@@ -133,9 +133,11 @@ function renderStripe(state) {
 }
 
 function renderSlack(state) {
+  // Slack escapes &, < and > in message text; the console shows what staff would read.
+  const slackText = (text) => text.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
   const messages = state.slack || [];
   $("slack").replaceChildren(messages.length === 0 ? el("p", { class: "muted" }, "Nothing for staff yet.") : el("div", {}, ...messages.map((m) =>
-    el("div", { class: "slack" }, el("div", {}, m.text || ""),
+    el("div", { class: "slack" }, el("div", { style: "white-space: pre-line" }, slackText(m.text || "")),
       el("div", {}, ...(m.buttons || []).map((b) => el("button", { type: "button", onclick: () => call("POST", "/_sandbox/slack/actions", { message_ts: m.ts, action_id: b.action_id, user: "sandbox-staff" }) }, b.text))),
       ...(m.replies || []).map((r) => el("div", { class: "muted" }, r.user + ": " + r.text))))));
 }
