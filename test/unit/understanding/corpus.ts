@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { TZDate } from "@date-fns/tz";
@@ -37,7 +37,12 @@ export type CorpusEntry = z.infer<typeof entrySchema> & { file: string; line: nu
 
 export function loadCorpus(): CorpusEntry[] {
   const entries: CorpusEntry[] = [];
-  for (const file of ["en.jsonl", "es.jsonl", "dates.jsonl"]) {
+  // The fresh-<date> files were held-out sets of realistic replies, measured before tuning (see
+  // src/understanding/README.md, "Measured on fresh text"); once measured, they are training data.
+  const fresh = readdirSync(join(here, "corpus"))
+    .filter((file) => file.startsWith("fresh-") && file.endsWith(".jsonl"))
+    .sort();
+  for (const file of ["en.jsonl", "es.jsonl", "dates.jsonl", ...fresh]) {
     const lines = readFileSync(join(here, "corpus", file), "utf8").split("\n");
     lines.forEach((line, index) => {
       if (line.trim() === "") {
