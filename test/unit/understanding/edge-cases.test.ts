@@ -125,3 +125,49 @@ describe("classifyReply rules that matter most", () => {
     },
   );
 });
+
+describe("rules added after measuring on fresh text", () => {
+  const at = (local: string) => ({
+    now: new Date(`${local}-06:00`),
+    timeZone: "America/Chicago",
+  });
+
+  it("ends the half-month on the 15th or on the month's last day, whichever comes first", () => {
+    expect(classifyReply("a fin de quincena le pago", at("2026-11-05T10:00"))).toMatchObject({
+      intent: "PROMISE",
+      promiseDate: "2026-11-15",
+    });
+    expect(classifyReply("a fin de quincena le pago", at("2026-11-16T10:00"))).toMatchObject({
+      intent: "PROMISE",
+      promiseDate: "2026-11-30",
+    });
+  });
+
+  it("lets a firmer phrase replace the part of the day inside it", () => {
+    // At 9 am "en la tarde" alone is this afternoon; "mañana en la tarde" is still tomorrow.
+    expect(classifyReply("mañana en la tarde le pago", at("2026-11-18T09:00"))).toMatchObject({
+      promiseDate: "2026-11-19",
+    });
+    expect(classifyReply("le pago en la tarde", at("2026-11-18T09:00"))).toMatchObject({
+      promiseDate: "2026-11-18",
+    });
+  });
+
+  it("reads a reply that opens with its date as a promise, and a greeting as nothing", () => {
+    expect(classifyReply("Friday. Sorry for the delay - Tom", options).intent).toBe("PROMISE");
+    expect(classifyReply("monday when the banks open", options).intent).toBe("PROMISE");
+    expect(classifyReply("Today is my day off", options).intent).toBe("OTHER");
+  });
+
+  it("keeps cancelling an appointment apart from cancelling the messages", () => {
+    expect(classifyReply("cancel my appointment?", options).intent).toBe("OTHER");
+    expect(classifyReply("cancel my service", options).intent).toBe("STOP");
+    expect(classifyReply("Cancel these reminders", options).intent).toBe("STOP");
+  });
+
+  it("takes a restated START, but YES only alone", () => {
+    expect(classifyReply("ok start sending again", options).intent).toBe("START");
+    expect(classifyReply("resubscribe please", options).intent).toBe("START");
+    expect(classifyReply("yes thank you", options).intent).toBe("OTHER");
+  });
+});
