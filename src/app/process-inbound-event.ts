@@ -36,7 +36,7 @@ export async function receiveInboundEvent(
   if (recorded.duplicate) {
     return { status: "duplicate", id: recorded.id };
   }
-  return { ...(await processInboundEvent(deps, recorded.id)), id: recorded.id };
+  return { ...(await processInboundEvent(deps, recorded.id, event.type)), id: recorded.id };
 }
 
 /**
@@ -44,10 +44,18 @@ export async function receiveInboundEvent(
  * never retried; other failures roll everything back and are retried with backoff, then
  * dead-lettered.
  */
-export async function processInboundEvent(deps: InboundDeps, id: string): Promise<InboundOutcome> {
+export async function processInboundEvent(
+  deps: InboundDeps,
+  id: string,
+  /** The stored event's type, when the caller knows it: a type with no handler skips a lookup. */
+  knownType?: string,
+): Promise<InboundOutcome> {
   const now = deps.clock.now();
   try {
-    const handled = await runHandler(deps, id, now);
+    const handled =
+      knownType === undefined || deps.handlers?.[knownType]
+        ? await runHandler(deps, id, now)
+        : null;
     if (handled) {
       return handled;
     }

@@ -1,4 +1,4 @@
-import { boolean, integer, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
+import { boolean, index, integer, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
 import { createdAt, id, timestamptz, updatedAt } from "./columns.js";
 import { companies } from "./companies.js";
 import { customers } from "./customers.js";
@@ -28,5 +28,9 @@ export const phones = pgTable(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (table) => [uniqueIndex("phones_company_e164_key").on(table.companyId, table.e164)],
+  (table) => [
+    uniqueIndex("phones_company_e164_key").on(table.companyId, table.e164),
+    // An inbound text names only its number: which company's customer is it?
+    index("phones_e164_idx").on(table.e164),
+  ],
 );
