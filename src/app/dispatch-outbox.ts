@@ -283,8 +283,12 @@ async function renderSms(
   const wantsCopyLink =
     deps.copyLinks &&
     deps.templates.variables(params.template, params.language).includes("copyLink");
-  // A copy can be asked for after paying: the open invoices, else the ones the text names.
-  const copied = (invoices.length > 0 ? invoices : facts.invoices).slice(0, MAX_LINKED_INVOICES);
+  // A copy can be asked for after paying: the open invoices, else the ones the text names,
+  // else the customer's latest (the page shows them as paid).
+  const copied =
+    [invoices, facts.invoices, facts.recentInvoices]
+      .find((candidates) => candidates.length > 0)
+      ?.slice(0, MAX_LINKED_INVOICES) ?? [];
   const copyLink =
     wantsCopyLink && deps.copyLinks && row.threadId && copied.length > 0
       ? (
@@ -301,7 +305,8 @@ async function renderSms(
     businessName: facts.companyName,
     contactPhone: settings.contact.phone,
     contactEmail: settings.contact.email,
-    invoices: invoices.map((invoice) => ({
+    // A copy names the invoices it links to; everything else the open ones.
+    invoices: (copyLink ? copied : invoices).map((invoice) => ({
       number: invoice.number,
       balanceMinor: invoice.balanceMinor,
       currency: invoice.currency,

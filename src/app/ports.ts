@@ -359,6 +359,8 @@ export interface SendFacts {
   invoices: SendFactsInvoice[];
   /** Every open invoice of the thread's customer, oldest due first. */
   openInvoices: SendFactsInvoice[];
+  /** The customer's three most recently due invoices, paid or not (a copy asked for later). */
+  recentInvoices: SendFactsInvoice[];
   /** Reminders (not replies) sent to this number since the lookback start. */
   reminderSentAt: Date[];
 }

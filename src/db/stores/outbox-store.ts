@@ -1,4 +1,4 @@
-import { and, asc, eq, gte, inArray, lt, lte, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gte, inArray, lt, lte, ne, sql } from "drizzle-orm";
 import type { OutboxDecision, OutboxRow, OutboxStore, SendFacts } from "../../app/ports.js";
 import type { Database, Queryable } from "../client.js";
 import {
@@ -159,6 +159,14 @@ export class DrizzleOutboxStore implements OutboxStore {
           .where(and(eq(invoices.customerId, row.customerId), eq(invoices.status, "open")))
           .orderBy(asc(invoices.dueDate))
       : [];
+    const recent = row.customerId
+      ? await this.db
+          .select(invoiceColumns)
+          .from(invoices)
+          .where(and(eq(invoices.customerId, row.customerId), ne(invoices.status, "voided")))
+          .orderBy(desc(invoices.dueDate))
+          .limit(3)
+      : [];
     const sent = await this.db
       .select({ sentAt: messages.sentAt })
       .from(messages)
@@ -191,6 +199,7 @@ export class DrizzleOutboxStore implements OutboxStore {
       customer: customer ?? null,
       invoices: named,
       openInvoices: open,
+      recentInvoices: recent,
       reminderSentAt: sent.flatMap((message) => (message.sentAt ? [message.sentAt] : [])),
     };
   }

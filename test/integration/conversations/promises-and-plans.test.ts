@@ -37,6 +37,12 @@ describe("after a commitment", () => {
     expect(await threadState(phone)).toBe("closed");
     await sandbox.advance("P10D");
     expect((await lastText(sandbox, phone)).count).toBe(count);
+    // Later, a copy for their records: the paid invoice, on a page that says so.
+    await text(sandbox, phone, "can you send me the invoice please");
+    const { body } = await lastText(sandbox, phone);
+    const link = /https?:\/\/\S+\/i\/[A-Za-z0-9_-]{43}/.exec(body)?.[0];
+    expect(link).toBeDefined();
+    expect(await (await fetch(link ?? "")).text()).toMatch(/Paid/);
   });
 
   it("a paid claim nobody can verify goes back to staff after the configured days", async () => {
