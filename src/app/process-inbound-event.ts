@@ -36,7 +36,13 @@ export async function receiveInboundEvent(
   if (recorded.duplicate) {
     return { status: "duplicate", id: recorded.id };
   }
-  return { ...(await processInboundEvent(deps, recorded.id, event.type)), id: recorded.id };
+  return {
+    ...(await processInboundEvent(deps, recorded.id, {
+      type: event.type,
+      payload: event.payload,
+    })),
+    id: recorded.id,
+  };
 }
 
 /**
@@ -47,14 +53,17 @@ export async function receiveInboundEvent(
 export async function processInboundEvent(
   deps: InboundDeps,
   id: string,
-  /** The stored event's type, when the caller knows it: a type with no handler skips a lookup. */
-  knownType?: string,
+  /**
+   * The event as just stored, when the caller has it: a type with no handler skips the
+   * handler lookup, and a handler gets the payload without reading it back.
+   */
+  fresh?: { type: string; payload: unknown },
 ): Promise<InboundOutcome> {
   const now = deps.clock.now();
   try {
     const handled =
-      knownType === undefined || deps.handlers?.[knownType]
-        ? await runHandler(deps, id, now)
+      fresh === undefined || deps.handlers?.[fresh.type]
+        ? await runHandler(deps, id, now, fresh)
         : null;
     if (handled) {
       return handled;
@@ -110,11 +119,13 @@ async function runHandler(
   deps: InboundDeps,
   id: string,
   now: Date,
+  fresh?: { type: string; payload: unknown },
 ): Promise<InboundOutcome | null> {
   if (!deps.handlers) {
     return null;
   }
-  const stored = await deps.store.inTransaction((uow) => uow.claimInboundEvent(id));
+  // A just-stored event is pending by construction; a retried one is read back first.
+  const stored = fresh ?? (await deps.store.inTransaction((uow) => uow.claimInboundEvent(id)));
   const handler = stored ? deps.handlers[stored.type] : undefined;
   if (!stored || !handler) {
     return null;

@@ -1,7 +1,8 @@
-import { and, desc, eq, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { CustomerTextSender, CustomerTextStore } from "../../app/receive-customer-text.js";
 import type { Database } from "../client.js";
-import { companies, customers, messages, phones, threads } from "../schema/index.js";
+import { newId } from "../ids.js";
+import { companies, customers, phones, threads } from "../schema/index.js";
 
 export class DrizzleCustomerTextStore implements CustomerTextStore {
   constructor(private readonly db: Database) {}
@@ -46,30 +47,17 @@ export class DrizzleCustomerTextStore implements CustomerTextStore {
     providerMessageId: string;
     at: Date;
   }): Promise<void> {
-    const [thread] = await this.db
-      .select({ id: threads.id })
-      .from(threads)
-      .where(and(eq(threads.companyId, message.companyId), eq(threads.phone, message.from)))
-      .orderBy(desc(threads.updatedAt))
-      .limit(1);
-    if (!thread) {
-      return;
-    }
-    await this.db
-      .insert(messages)
-      .values({
-        companyId: message.companyId,
-        threadId: thread.id,
-        direction: "inbound",
-        kind: "customer",
-        body: message.body,
-        fromNumber: message.from,
-        toNumber: message.to,
-        providerMessageId: message.providerMessageId,
-        status: "received",
-        sentAt: message.at,
-        createdAt: message.at,
-      })
-      .onConflictDoNothing({ target: messages.providerMessageId });
+    // One statement: the thread is found by the insert itself (no thread, no row).
+    await this.db.execute(sql`
+      insert into messages (id, company_id, thread_id, direction, kind, body, from_number,
+        to_number, provider_message_id, status, sent_at, created_at, updated_at)
+      select ${newId("message")}, t.company_id, t.id, 'inbound', 'customer', ${message.body},
+        ${message.from}, ${message.to}, ${message.providerMessageId}, 'received',
+        ${message.at.toISOString()}::timestamptz, ${message.at.toISOString()}::timestamptz, now()
+      from threads t
+      where t.company_id = ${message.companyId} and t.phone = ${message.from}
+      order by t.updated_at desc
+      limit 1
+      on conflict (provider_message_id) do nothing`);
   }
 }

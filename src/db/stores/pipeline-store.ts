@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, lte, min, ne, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, lte, ne, sql } from "drizzle-orm";
 import type { ThreadInput } from "../../../machines/thread.context.js";
 import type { ThreadEffect } from "../../../machines/thread.effects.js";
 import { TIMER_KEYS } from "../../../machines/thread.machine.js";
@@ -178,6 +178,16 @@ class DrizzlePipelineUnitOfWork implements PipelineUnitOfWork {
   }
 
   async lockThread(key: ThreadKey): Promise<LockedThread> {
+    // The usual case is an existing thread: one statement. A new one is inserted (racing
+    // inserts meet the unique key and fall through to the same locked select).
+    const [existing] = await this.tx
+      .select(lockedThreadColumns)
+      .from(threads)
+      .where(and(eq(threads.companyId, key.companyId), eq(threads.phone, key.phone)))
+      .for("update");
+    if (existing) {
+      return existing;
+    }
     await this.tx
       .insert(threads)
       .values({
@@ -282,38 +292,57 @@ class DrizzlePipelineUnitOfWork implements PipelineUnitOfWork {
   }
 
   async threadInput(key: ThreadKey): Promise<ThreadInput> {
-    const [company] = await this.tx
-      .select({ timeZone: companies.timeZone, language: companies.defaultLanguage })
+    // One round trip: the company, the number's customer and their open invoices (a row per
+    // invoice, or one row with no invoice).
+    const rows = await this.tx
+      .select({
+        companyTimeZone: companies.timeZone,
+        companyLanguage: companies.defaultLanguage,
+        customerId: customers.id,
+        customerLanguage: customers.language,
+        customerTimeZone: customers.timeZone,
+        invoiceId: invoices.id,
+        number: invoices.docNumber,
+        balanceMinor: invoices.balanceMinor,
+        currency: invoices.currency,
+        dueDate: invoices.dueDate,
+      })
       .from(companies)
-      .where(eq(companies.id, key.companyId));
-    if (!company) {
+      .leftJoin(phones, and(eq(phones.companyId, companies.id), eq(phones.e164, key.phone)))
+      .leftJoin(customers, eq(customers.id, phones.customerId))
+      .leftJoin(invoices, and(eq(invoices.customerId, customers.id), eq(invoices.status, "open")))
+      .where(eq(companies.id, key.companyId))
+      .orderBy(asc(invoices.dueDate));
+    const [first] = rows;
+    if (!first) {
       throw new Error(`Company ${key.companyId} does not exist`);
     }
-    const [customer] = await this.tx
-      .select({ id: customers.id, language: customers.language, timeZone: customers.timeZone })
-      .from(phones)
-      .innerJoin(customers, eq(customers.id, phones.customerId))
-      .where(and(eq(phones.companyId, key.companyId), eq(phones.e164, key.phone)));
-    const open = customer
-      ? await this.tx
-          .select({
-            id: invoices.id,
-            number: invoices.docNumber,
-            balanceMinor: invoices.balanceMinor,
-            currency: invoices.currency,
-            dueDate: invoices.dueDate,
-          })
-          .from(invoices)
-          .where(and(eq(invoices.customerId, customer.id), eq(invoices.status, "open")))
-          .orderBy(asc(invoices.dueDate))
-      : [];
-    const language = customer?.language ?? company.language;
+    const language =
+      first.customerId !== null
+        ? (first.customerLanguage ?? first.companyLanguage)
+        : first.companyLanguage;
+    const openInvoices = rows.flatMap((row) =>
+      row.invoiceId === null ||
+      row.balanceMinor === null ||
+      row.currency === null ||
+      row.dueDate === null
+        ? []
+        : [
+            {
+              id: row.invoiceId,
+              number: row.number ?? row.invoiceId,
+              balanceMinor: row.balanceMinor,
+              currency: row.currency,
+              dueDate: row.dueDate,
+            },
+          ],
+    );
     return {
       companyId: key.companyId,
       phone: key.phone,
       language: language === "es" ? "es" : "en",
-      timeZone: customer?.timeZone ?? company.timeZone,
-      openInvoices: open.map((invoice) => ({ ...invoice, number: invoice.number ?? invoice.id })),
+      timeZone: first.customerTimeZone ?? first.companyTimeZone,
+      openInvoices,
     };
   }
 
@@ -324,10 +353,7 @@ class DrizzlePipelineUnitOfWork implements PipelineUnitOfWork {
     machineVersion: number;
     version: number;
   }): Promise<void> {
-    const [next] = await this.tx
-      .select({ at: min(threadTimers.dueAt) })
-      .from(threadTimers)
-      .where(and(eq(threadTimers.threadId, update.id), eq(threadTimers.status, "pending")));
+    // One statement: the next timer is read by the update itself.
     await this.tx
       .update(threads)
       .set({
@@ -335,7 +361,7 @@ class DrizzlePipelineUnitOfWork implements PipelineUnitOfWork {
         state: update.state,
         machineVersion: update.machineVersion,
         version: update.version,
-        nextTimerAt: next?.at ?? null,
+        nextTimerAt: sql`(select min(${threadTimers.dueAt}) from ${threadTimers} where ${threadTimers.threadId} = ${update.id} and ${threadTimers.status} = 'pending')`,
         updatedAt: sql`now()`,
       })
       .where(eq(threads.id, update.id));
