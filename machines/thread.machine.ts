@@ -735,6 +735,19 @@ export const threadMachine = setup({
 // The following builders return transition configs shared by several states. They are
 // functions (not constants) so each state gets its own objects.
 
+/** The customer opted out by text: the ledger, no more timers, one confirmation. */
+function optOutBySms() {
+  return [
+    "adoptReplyLanguage" as const,
+    {
+      type: "recordConsent" as const,
+      params: ({ event }: Args) => consentParams("opt_out", "sms", event),
+    },
+    cancelAllTimers,
+    sms("reply.stop_confirm", "compliance"),
+  ];
+}
+
 function complianceReplies() {
   return [
     {
@@ -754,29 +767,12 @@ function complianceReplies() {
       // rest (a call request, a complaint, a dispute).
       guard: "isStopInOwnWords" as const,
       target: "#thread.optedOut",
-      actions: [
-        "adoptReplyLanguage" as const,
-        {
-          type: "recordConsent" as const,
-          params: ({ event }: Args) => consentParams("opt_out", "sms", event),
-        },
-        cancelAllTimers,
-        sms("reply.stop_confirm", "compliance"),
-        notify("opted_out_in_own_words", true),
-      ],
+      actions: [...optOutBySms(), notify("opted_out_in_own_words", true)],
     },
     {
       guard: "isStop" as const,
       target: "#thread.optedOut",
-      actions: [
-        "adoptReplyLanguage" as const,
-        {
-          type: "recordConsent" as const,
-          params: ({ event }: Args) => consentParams("opt_out", "sms", event),
-        },
-        cancelAllTimers,
-        sms("reply.stop_confirm", "compliance"),
-      ],
+      actions: optOutBySms(),
     },
     {
       guard: "isWrongNumber" as const,

@@ -51,30 +51,28 @@ export interface DispatchDeps {
     reference: string;
   }) => Promise<unknown>;
   /** Issues the invoice-copy link a COPY reply names (deterministic per outbox row). */
-  copyLinks?: {
-    issue(input: {
-      companyId: string;
-      threadId: string;
-      invoiceIds: string[];
-      seed: string;
-      now: Date;
-    }): Promise<{ url: string }>;
-  } | null;
+  copyLinks?: { issue(input: LinkRequest): Promise<{ url: string }> } | null;
   /** Issues the pay link a text names (deterministic per outbox row); null leaves texts without one. */
   payLinks?: {
-    issue(input: {
-      companyId: string;
-      threadId: string;
-      invoiceIds: string[];
-      seed: string;
-      now: Date;
-      validityDays: number;
-      /** An installment's link asks for that installment only. */
-      installment?: { number: number; amountMinor: number };
-    }): Promise<{ url: string }>;
+    issue(
+      input: LinkRequest & {
+        validityDays: number;
+        /** An installment's link asks for that installment only. */
+        installment?: { number: number; amountMinor: number };
+      },
+    ): Promise<{ url: string }>;
   } | null;
   /** The customer, invoices and last texts a staff notice shows; null posts the reason alone. */
   noticeFacts?: StaffNoticeFactsStore | null;
+}
+
+/** What a link in a text is about; `seed` is the outbox row, so a re-render gives the same link. */
+export interface LinkRequest {
+  companyId: string;
+  threadId: string;
+  invoiceIds: string[];
+  seed: string;
+  now: Date;
 }
 
 export interface DispatchPassResult {

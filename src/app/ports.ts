@@ -1,6 +1,7 @@
 import type { ThreadInput } from "../../machines/thread.context.js";
 import type { ThreadEffect } from "../../machines/thread.effects.js";
 import type { Language } from "../../machines/thread.templates.js";
+import type { ReminderGateInput } from "../domain/reminder-gates.js";
 
 // Ports: what the use cases need from the outside, named by capability. src/db implements
 // the stores, src/adapters the providers; test/fakes holds in-memory providers for tests.
@@ -346,14 +347,7 @@ export interface SendFacts {
   /** The company's stored settings (parse with parseCompanySettings). */
   settings: unknown;
   sendingPausedReason: string | null;
-  phone: {
-    e164: string;
-    consent: "subscribed" | "opted_out";
-    lineType: "mobile" | "landline" | "voip" | "unknown" | null;
-    lineTypeCheckedAt: Date | null;
-    undeliverable: boolean;
-    smsBlockedReason: string | null;
-  } | null;
+  phone: ReminderGateInput["phone"] | null;
   customer: { timeZone: string | null; region: string | null } | null;
   /** The invoices the text names, as mirrored now (any status). */
   invoices: SendFactsInvoice[];

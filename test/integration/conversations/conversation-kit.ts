@@ -1,4 +1,6 @@
+import { eq } from "drizzle-orm";
 import { expect } from "vitest";
+import { threads } from "../../../src/db/schema/index.js";
 import type { ReminderSandbox } from "../reminders/reminder-kit.js";
 
 // The customer's side of a conversation, through the sandbox control API.
@@ -35,4 +37,16 @@ export async function remindedCustomer(
 export async function lastText(sandbox: ReminderSandbox, phone: string) {
   const messages = await sandbox.messagesTo(phone);
   return { body: messages.at(-1)?.body ?? "", count: messages.length };
+}
+
+/** The thread's top-level machine state for this number. */
+export async function threadState(
+  sandbox: ReminderSandbox,
+  phone: string,
+): Promise<string | undefined> {
+  const [thread] = await sandbox.running.database.db
+    .select({ state: threads.state })
+    .from(threads)
+    .where(eq(threads.phone, phone));
+  return thread?.state;
 }

@@ -1,8 +1,8 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { consentEvents, customers, threads } from "../../../src/db/schema/index.js";
+import { consentEvents, customers } from "../../../src/db/schema/index.js";
 import { type ReminderSandbox, startReminderSandbox } from "../reminders/reminder-kit.js";
-import { lastText, remindedCustomer, text } from "./conversation-kit.js";
+import { lastText, remindedCustomer, text, threadState } from "./conversation-kit.js";
 
 // Replies that need a person, or the right words: DISPUTE, HUMAN, WRONG_NUMBER, START,
 // LANGUAGE, unclear replies, a promise too far out. Through the sandbox, both languages.
@@ -18,14 +18,6 @@ afterAll(async () => {
   await sandbox?.stop();
 });
 
-async function threadState(phone: string): Promise<string | undefined> {
-  const [thread] = await sandbox.running.database.db
-    .select({ state: threads.state })
-    .from(threads)
-    .where(eq(threads.phone, phone));
-  return thread?.state;
-}
-
 async function newSlackPosts(before: number): Promise<string> {
   return JSON.stringify((await sandbox.slackPosts()).slice(before));
 }
@@ -37,7 +29,7 @@ describe("replies that need a person", () => {
     const slack = (await sandbox.slackPosts()).length;
     await text(sandbox, phone, "I was charged twice for this, the amount is wrong");
     expect((await lastText(sandbox, phone)).count).toBe(2);
-    expect(await threadState(phone)).toBe("disputed");
+    expect(await threadState(sandbox, phone)).toBe("disputed");
     expect(await newSlackPosts(slack)).toContain("charged twice");
     await sandbox.advance("P14D");
     expect((await lastText(sandbox, phone)).count).toBe(2);
@@ -52,7 +44,7 @@ describe("replies that need a person", () => {
     expect(count).toBe(2);
     expect(body).toMatch(/^Acme Plumbing & Heating/);
     expect(body).toMatch(/persona|equipo/);
-    expect(await threadState(phone)).toBe("handedOff");
+    expect(await threadState(sandbox, phone)).toBe("handedOff");
     expect((await sandbox.slackPosts()).length).toBeGreaterThan(slack);
   });
 
@@ -66,7 +58,7 @@ describe("replies that need a person", () => {
     expect(menu.body).toMatch(/HELP/);
     const slack = (await sandbox.slackPosts()).length;
     await text(sandbox, phone, "banana");
-    expect(await threadState(phone)).toBe("handedOff");
+    expect(await threadState(sandbox, phone)).toBe("handedOff");
     expect((await sandbox.slackPosts()).length).toBeGreaterThan(slack);
   });
 
@@ -76,7 +68,7 @@ describe("replies that need a person", () => {
     const slack = (await sandbox.slackPosts()).length;
     await text(sandbox, phone, "I will pay on June 30");
     expect(await newSlackPosts(slack)).not.toBe("[]");
-    expect(await threadState(phone)).toBe("handedOff");
+    expect(await threadState(sandbox, phone)).toBe("handedOff");
   });
 });
 
@@ -86,7 +78,7 @@ describe("consent and language", () => {
     await remindedCustomer(sandbox, "Mistaken Identity Inc", phone);
     await text(sandbox, phone, "wrong number, I don't know this company");
     expect((await lastText(sandbox, phone)).count).toBe(2);
-    expect(await threadState(phone)).toBe("optedOut");
+    expect(await threadState(sandbox, phone)).toBe("optedOut");
     const [customer] = await sandbox.running.database.db
       .select({ flagged: customers.flaggedForStaff })
       .from(customers)
@@ -100,10 +92,10 @@ describe("consent and language", () => {
     const phone = "+15125550196";
     await remindedCustomer(sandbox, "Second Chance Saloon", phone);
     await text(sandbox, phone, "no more texts please");
-    expect(await threadState(phone)).toBe("optedOut");
+    expect(await threadState(sandbox, phone)).toBe("optedOut");
     const before = (await lastText(sandbox, phone)).count;
     await text(sandbox, phone, "START");
-    expect(await threadState(phone)).toBe("active");
+    expect(await threadState(sandbox, phone)).toBe("active");
     const ledger = await sandbox.running.database.db
       .select({ change: consentEvents.change })
       .from(consentEvents)
@@ -147,7 +139,7 @@ describe("the same flows in Spanish", () => {
     expect(count).toBe(2);
     expect(body).toMatch(/no recibir|cancel|suscrip/i);
     expect(body).not.toMatch(/\/p\//);
-    expect(await threadState(phone)).toBe("optedOut");
+    expect(await threadState(sandbox, phone)).toBe("optedOut");
     await sandbox.advance("P21D");
     expect((await lastText(sandbox, phone)).count).toBe(2);
   });
@@ -157,7 +149,7 @@ describe("the same flows in Spanish", () => {
     await remindedCustomer(sandbox, "Disputas Delgado", phone, "lang:es");
     const slack = (await sandbox.slackPosts()).length;
     await text(sandbox, phone, "esa factura está mal, no la debo");
-    expect(await threadState(phone)).toBe("disputed");
+    expect(await threadState(sandbox, phone)).toBe("disputed");
     expect((await lastText(sandbox, phone)).body).toMatch(/revis|gracias|equipo/i);
     expect(await newSlackPosts(slack)).toContain("no la debo");
   });
@@ -171,6 +163,6 @@ describe("the same flows in Spanish", () => {
     const { body } = await lastText(sandbox, phone);
     expect(body).toContain("$40.00");
     expect(body).toMatch(/\/p\/[A-Za-z0-9_-]{43}/);
-    expect(await threadState(phone)).toBe("onPlan");
+    expect(await threadState(sandbox, phone)).toBe("onPlan");
   });
 });

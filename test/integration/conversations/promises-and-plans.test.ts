@@ -1,8 +1,6 @@
-import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { threads } from "../../../src/db/schema/index.js";
 import { type ReminderSandbox, startReminderSandbox } from "../reminders/reminder-kit.js";
-import { lastText, remindedCustomer, text } from "./conversation-kit.js";
+import { lastText, remindedCustomer, text, threadState } from "./conversation-kit.js";
 
 // What happens after the customer commits to something: a promise kept, a paid claim nobody
 // can verify, a plan whose installment is missed, a customer who answers in Spanish.
@@ -18,23 +16,15 @@ afterAll(async () => {
   await sandbox?.stop();
 });
 
-async function threadState(phone: string): Promise<string | undefined> {
-  const [thread] = await sandbox.running.database.db
-    .select({ state: threads.state })
-    .from(threads)
-    .where(eq(threads.phone, phone));
-  return thread?.state;
-}
-
 describe("after a commitment", () => {
   it("a kept promise closes the thread: paid before the date, nothing more is sent", async () => {
     const phone = "+15125550201";
     const { invoiceId } = await remindedCustomer(sandbox, "Promise Keepers", phone);
     await text(sandbox, phone, "I'll pay on Friday");
-    expect(await threadState(phone)).toBe("promised");
+    expect(await threadState(sandbox, phone)).toBe("promised");
     const count = (await lastText(sandbox, phone)).count;
     await sandbox.call("POST", `/_sandbox/qbo/invoices/${invoiceId}/payments`, { amount: 120 });
-    expect(await threadState(phone)).toBe("closed");
+    expect(await threadState(sandbox, phone)).toBe("closed");
     await sandbox.advance("P10D");
     expect((await lastText(sandbox, phone)).count).toBe(count);
     // Later, a copy for their records: the paid invoice, on a page that says so.
@@ -49,7 +39,7 @@ describe("after a commitment", () => {
     const phone = "+15125550202";
     await remindedCustomer(sandbox, "Already Paid Auto", phone);
     await text(sandbox, phone, "I already paid this last week");
-    expect(await threadState(phone)).toBe("paidClaimed");
+    expect(await threadState(sandbox, phone)).toBe("paidClaimed");
     const slack = (await sandbox.slackPosts()).length;
     await sandbox.advance("P4D");
     const posts = JSON.stringify((await sandbox.slackPosts()).slice(slack));
@@ -71,11 +61,11 @@ describe("after a commitment", () => {
     await remindedCustomer(sandbox, "Installment Interiors", phone);
     await text(sandbox, phone, "payment plan please");
     await text(sandbox, phone, "2");
-    expect(await threadState(phone)).toBe("onPlan");
+    expect(await threadState(sandbox, phone)).toBe("onPlan");
     const slack = (await sandbox.slackPosts()).length;
     // Nothing is paid: past the first installment's date and grace day, staff are told.
     await sandbox.advance("P3D");
-    expect(await threadState(phone)).toBe("handedOff");
+    expect(await threadState(sandbox, phone)).toBe("handedOff");
     expect(JSON.stringify((await sandbox.slackPosts()).slice(slack))).toMatch(/installment/i);
   });
 });

@@ -23,21 +23,9 @@ export async function startReminderSandbox(startAt: string): Promise<ReminderSan
 export class ReminderSandbox {
   constructor(readonly running: SandboxedApp) {}
 
-  async call<T = Record<string, unknown>>(
-    method: string,
-    path: string,
-    body?: unknown,
-  ): Promise<T> {
-    const response = await fetch(`${this.running.sandboxUrl}${path}`, {
-      method,
-      headers: body === undefined ? {} : { "content-type": "application/json" },
-      body: body === undefined ? null : JSON.stringify(body),
-    });
-    const text = await response.text();
-    if (!response.ok) {
-      throw new Error(`${method} ${path} → ${response.status}: ${text}`);
-    }
-    return JSON.parse(text) as T;
+  /** The sandbox control API (/_sandbox/…). */
+  call<T = Record<string, unknown>>(method: string, path: string, body?: unknown): Promise<T> {
+    return requestJson<T>(this.running.sandboxUrl, method, path, body);
   }
 
   /** A QuickBooks customer with a mobile number and a billing state. */
@@ -85,21 +73,8 @@ export class ReminderSandbox {
   }
 
   /** The app's admin API (/api/…), answered on loopback without a token. */
-  async admin<T = Record<string, unknown>>(
-    method: string,
-    path: string,
-    body?: unknown,
-  ): Promise<T> {
-    const response = await fetch(`${this.running.appUrl}${path}`, {
-      method,
-      headers: body === undefined ? {} : { "content-type": "application/json" },
-      body: body === undefined ? null : JSON.stringify(body),
-    });
-    const text = await response.text();
-    if (!response.ok) {
-      throw new Error(`${method} ${path} → ${response.status}: ${text}`);
-    }
-    return JSON.parse(text) as T;
+  admin<T = Record<string, unknown>>(method: string, path: string, body?: unknown): Promise<T> {
+    return requestJson<T>(this.running.appUrl, method, path, body);
   }
 
   async companyId(): Promise<string> {
@@ -135,4 +110,22 @@ export class ReminderSandbox {
   async stop(): Promise<void> {
     await this.running.stop();
   }
+}
+
+async function requestJson<T>(
+  baseUrl: string,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<T> {
+  const response = await fetch(`${baseUrl}${path}`, {
+    method,
+    headers: body === undefined ? {} : { "content-type": "application/json" },
+    body: body === undefined ? null : JSON.stringify(body),
+  });
+  const text = await response.text();
+  if (!response.ok) {
+    throw new Error(`${method} ${path} → ${response.status}: ${text}`);
+  }
+  return JSON.parse(text) as T;
 }
