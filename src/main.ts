@@ -395,6 +395,9 @@ export async function startDuetext(
             // The QuickBooks connection goes with the data; the company reconnects and imports
             // whatever the emulator now holds (the demo company, or nothing).
             const companyId = await companies.findOrCreate(DEMO.companyName, DEMO.timeZone);
+            // A sync still writing customers or invoices would race the wipe (on PostgreSQL a
+            // foreign key then refuses it): let running syncs finish first.
+            await quickbooksSyncs.idle();
             await companies.resetCompanyData(companyId);
             await connectSandboxCompany(companies, services(), logger);
           },

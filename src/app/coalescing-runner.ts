@@ -7,6 +7,13 @@ export class CoalescingRunner {
 
   constructor(private readonly work: (key: string) => Promise<void>) {}
 
+  /** Resolves when no run is in progress for any key (e.g. before data is wiped). */
+  async idle(): Promise<void> {
+    while (this.running.size > 0) {
+      await Promise.allSettled([...this.running.values()].map((entry) => entry.done));
+    }
+  }
+
   /** Resolves when a run that started after this call has finished. */
   trigger(key: string): Promise<void> {
     const current = this.running.get(key);

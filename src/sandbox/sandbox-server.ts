@@ -1,7 +1,8 @@
 import Fastify, { type FastifyInstance } from "fastify";
 import type { Logger } from "../app/ports.js";
 import { localDateOf } from "../domain/calendar.js";
-import { errorHandler } from "../http/error-handler.js";
+import { AppError } from "../domain/errors.js";
+import { errorHandler, statusForCode } from "../http/error-handler.js";
 import { consolePage } from "./console-page.js";
 import { controlApiRoutes } from "./control-api.js";
 import { demoCompany } from "./demo-company.js";
@@ -123,10 +124,14 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   // The sandbox's Fastify logs nothing itself; a failure behind a control call must still
   // reach the app's log, or a 500 there says nothing about its cause.
   server.addHook("onError", async (request, _reply, error) => {
-    options.logger.error(
-      { url: request.url, err: error.message, stack: error.stack },
-      "sandbox request failed",
-    );
+    const status =
+      error instanceof AppError ? statusForCode(error.code) : (error.statusCode ?? 500);
+    if (status >= 500) {
+      options.logger.error(
+        { url: request.url, err: error.message, stack: error.stack },
+        "sandbox request failed",
+      );
+    }
   });
   let url = "";
   const emulators = createEmulators({
@@ -151,8 +156,11 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         emulators.slack.reset();
         emulators.quickbooks.reset();
         if (seed === "demo") {
-          seedDemoCompany(emulators, options.clock);
+          // No notice per record: the app wipes its side next and then imports everything
+          // anyway; notices arriving mid-wipe would race it.
+          emulators.quickbooks.quietly(() => seedDemoCompany(emulators, options.clock));
         }
+        await emulators.quickbooks.idle();
         await options.onReset?.(seed);
       },
     }),

@@ -19,7 +19,7 @@ export async function startSandboxedApp(
       WORKERS_ENABLED: "false",
       LOG_LEVEL: "silent",
     }),
-    { database, logger: pino({ level: "silent" }) },
+    { database, logger: pino({ level: process.env.DEBUG_SANDBOX ? "error" : "silent" }) },
   );
   if (!running.sandbox) {
     await running.stop();
