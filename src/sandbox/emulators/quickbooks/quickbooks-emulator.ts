@@ -353,8 +353,17 @@ export class QuickBooksEmulator implements Emulator {
         throw new QueryError(`Property ${condition.property} is not queryable`, "4001");
       }
     }
+    // `Id IN (…)` (the pre-send check's batch read) is looked up, not compared with every
+    // row: the real service answers it from an index too. Every condition still applies.
+    const byId = parsed.conditions.find(
+      (condition) =>
+        condition.property.toLowerCase() === "id" &&
+        (condition.operator === "IN" || condition.operator === "="),
+    );
+    const wanted = byId ? new Set(byId.values.map((value) => String(value))) : null;
     const rows = this.company
       .entities(name)
+      .filter((row) => wanted === null || wanted.has(String(row.Id)))
       .filter((row) =>
         parsed.conditions.every((condition) =>
           matches(row as unknown as Record<string, unknown>, condition),
