@@ -54,6 +54,8 @@ const CHECK_FAILED_RETRY_MS = 5 * 60_000;
 
 interface Prepared {
   due: DueReminder;
+  /** As read before the pre-send check (its invoice ids are what the check re-reads). */
+  facts: ReminderThreadFacts;
   settings: CompanySettings;
   location: RecipientLocation;
   closesAt: Date;
@@ -118,7 +120,7 @@ export async function runReminderPass(deps: ReminderPassDeps): Promise<ReminderP
       result.waitingForWindow++;
       continue;
     }
-    ready.push({ due: entry, settings, location, closesAt: window.closesAt });
+    ready.push({ due: entry, facts, settings, location, closesAt: window.closesAt });
   }
   if (ready.length === 0) {
     return result;
@@ -175,9 +177,8 @@ async function preSendCheck(
   now: Date,
 ): Promise<Set<string>> {
   const failed = new Set<string>();
-  const facts = await deps.reminders.loadFacts(ready.map((prepared) => prepared.due.threadId));
   const idsByCompany = new Map<string, Set<string>>();
-  for (const thread of facts) {
+  for (const { facts: thread } of ready) {
     const ids = idsByCompany.get(thread.companyId) ?? new Set<string>();
     for (const invoice of thread.invoices) {
       ids.add(invoice.quickbooksId);
