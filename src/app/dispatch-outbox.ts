@@ -351,12 +351,13 @@ async function gate(
   ) {
     return { decision: { status: "skipped", at, reason: "paid" } };
   }
-  if (!facts.phone) {
+  const phone = facts.phone;
+  if (!phone) {
     return { decision: { status: "skipped", at, reason: "no_phone" } };
   }
-  let decision = decideReminderGate(gateInput(facts, settings, at));
+  let decision = decideReminderGate(gateInput(facts, phone, settings, at));
   if (decision.kind === "lookup") {
-    decision = await lookUpLineType(deps, row, facts, settings, at);
+    decision = await lookUpLineType(deps, row, facts, phone, settings, at);
   }
   switch (decision.kind) {
     case "send":
@@ -371,7 +372,7 @@ async function gate(
           companyId: row.companyId,
           threadId: row.threadId,
           reason: "landline",
-          text: `${facts.phone.e164} is a landline: it cannot receive texts. Reach the customer another way or add a mobile number.`,
+          text: `${phone.e164} is a landline: it cannot receive texts. Reach the customer another way or add a mobile number.`,
           at,
         });
       }
@@ -382,11 +383,12 @@ async function gate(
   }
 }
 
-function gateInput(facts: SendFacts, settings: CompanySettings, now: Date) {
-  const phone = facts.phone;
-  if (!phone) {
-    throw new AppError("NOT_FOUND", "no phone for this thread");
-  }
+function gateInput(
+  facts: SendFacts,
+  phone: NonNullable<SendFacts["phone"]>,
+  settings: CompanySettings,
+  now: Date,
+) {
   return {
     now,
     settings,
@@ -400,43 +402,45 @@ function gateInput(facts: SendFacts, settings: CompanySettings, now: Date) {
   };
 }
 
+/** Asks the provider what kind of line this is, stores it, and decides again with it. */
 async function lookUpLineType(
   deps: DispatchDeps,
   row: OutboxRow,
   facts: SendFacts,
+  phone: NonNullable<SendFacts["phone"]>,
   settings: CompanySettings,
   now: Date,
 ): Promise<ReminderGateDecision> {
-  const phone = facts.phone;
-  if (!phone || !deps.lineTypes) {
-    return decideReminderGate({
-      ...gateInput(facts, settings, now),
-      phone: phone ? { ...phone, lineType: "unknown", lineTypeCheckedAt: now } : (phone as never),
-    });
-  }
+  // With no lookup configured, or a failed one, the type stays unknown: allowed with
+  // monitoring (REQ-36), and asked again at the next check.
   let lineType: "mobile" | "landline" | "voip" | "unknown" = "unknown";
   let invalid = false;
-  try {
-    const result = await deps.lineTypes.lookup(phone.e164);
-    invalid = !result.valid;
-    lineType = result.lineType === "other" ? "unknown" : result.lineType;
-    await deps.outbox.recordLineType(row.companyId, phone.e164, { lineType, invalid }, now);
-  } catch (thrown) {
-    // A failed lookup does not hold a reminder back (REQ-36); it is asked again next time.
-    deps.logger.warn(
-      { outboxId: row.id, err: toAppError(thrown).message },
-      "line type lookup failed; sending with monitoring",
-    );
+  if (deps.lineTypes) {
+    try {
+      const result = await deps.lineTypes.lookup(phone.e164);
+      invalid = !result.valid;
+      lineType = result.lineType === "other" ? "unknown" : result.lineType;
+      await deps.outbox.recordLineType(row.companyId, phone.e164, { lineType, invalid }, now);
+    } catch (thrown) {
+      deps.logger.warn(
+        { outboxId: row.id, err: toAppError(thrown).message },
+        "line type lookup failed; sending with monitoring",
+      );
+    }
   }
-  return decideReminderGate({
-    ...gateInput(facts, settings, now),
-    phone: {
-      ...phone,
-      lineType,
-      lineTypeCheckedAt: now,
-      smsBlockedReason: invalid ? "invalid_number" : phone.smsBlockedReason,
-    },
-  });
+  return decideReminderGate(
+    gateInput(
+      facts,
+      {
+        ...phone,
+        lineType,
+        lineTypeCheckedAt: now,
+        smsBlockedReason: invalid ? "invalid_number" : phone.smsBlockedReason,
+      },
+      settings,
+      now,
+    ),
+  );
 }
 
 async function sendSms(deps: DispatchDeps, row: OutboxRow): Promise<OutboxDecision> {

@@ -22,7 +22,7 @@ export interface CustomerTextStore {
    * The company this number belongs to: the one whose customer has it (the most recently
    * active if several do), else the only company. Null when nobody can tell.
    */
-  senderOf(from: string, to: string): Promise<CustomerTextSender | null>;
+  senderOf(from: string): Promise<CustomerTextSender | null>;
   /** The inbound message in its thread's history (once per MessageSid; no thread, no row). */
   recordInboundMessage(message: {
     companyId: string;
@@ -61,7 +61,7 @@ export function receiveCustomerText(deps: ReceiveCustomerTextDeps): InboundHandl
       return { rejected: `Not a Twilio inbound SMS: ${z.prettifyError(parsed.error)}` };
     }
     const sms = parsed.data;
-    const sender = await deps.store.senderOf(sms.From, sms.To);
+    const sender = await deps.store.senderOf(sms.From);
     if (!sender) {
       return { rejected: `No company knows ${sms.From}, and more than one company could` };
     }

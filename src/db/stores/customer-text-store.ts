@@ -7,7 +7,7 @@ import { companies, customers, phones, threads } from "../schema/index.js";
 export class DrizzleCustomerTextStore implements CustomerTextStore {
   constructor(private readonly db: Database) {}
 
-  async senderOf(from: string, _to: string): Promise<CustomerTextSender | null> {
+  async senderOf(from: string): Promise<CustomerTextSender | null> {
     // The most recently active thread with this number decides when several companies on one
     // deployment text it; a number nobody knows belongs to the only company, if there is one.
     const known = await this.db
