@@ -1,9 +1,9 @@
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
-import { TIMER_KEYS } from "../../../machines/thread.machine.js";
 import type { HeldReminder, InvoiceAwaitingApproval, ReviewStore } from "../../app/review-queue.js";
 import type { CompanySettings } from "../../domain/company-settings.js";
 import type { Database } from "../client.js";
-import { companies, customers, invoices, outbox, threads, threadTimers } from "../schema/index.js";
+import { companies, customers, invoices, outbox, threads } from "../schema/index.js";
+import { checkLadderNow } from "./ladder-marks.js";
 
 export class DrizzleReviewStore implements ReviewStore {
   constructor(private readonly db: Database) {}
@@ -105,20 +105,11 @@ export class DrizzleReviewStore implements ReviewStore {
         .select({ id: threads.id })
         .from(threads)
         .where(and(eq(threads.companyId, companyId), eq(threads.customerId, approved.customerId)));
-      if (customerThreads.length > 0) {
-        await tx
-          .update(threadTimers)
-          .set({ dueAt: now, status: "pending", attempts: 0 })
-          .where(
-            and(
-              inArray(
-                threadTimers.threadId,
-                customerThreads.map((thread) => thread.id),
-              ),
-              eq(threadTimers.key, TIMER_KEYS.reminder),
-            ),
-          );
-      }
+      await checkLadderNow(
+        tx,
+        customerThreads.map((thread) => thread.id),
+        now,
+      );
       return true;
     });
   }
