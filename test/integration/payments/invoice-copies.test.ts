@@ -1,100 +1,37 @@
 import { createHash, randomBytes } from "node:crypto";
-import { and, eq, inArray } from "drizzle-orm";
+import { eq, inArray } from "drizzle-orm";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { THREAD_MACHINE_VERSION } from "../../../machines/thread.versions.js";
 import { COPY_LINK_VALIDITY_DAYS } from "../../../src/app/invoice-copies.js";
-import { companies, invoices, payLinks, threads } from "../../../src/db/schema/index.js";
+import { invoices, payLinks } from "../../../src/db/schema/index.js";
 import { DrizzleCopyLinkStore } from "../../../src/db/stores/copy-link-store.js";
 import { buildApp } from "../../../src/http/build-app.js";
 import { copyLinkRoutes } from "../../../src/http/routes/copy-links.js";
 import { MemoryLogger } from "../../fakes/silent-logger.js";
-import { startSandboxedApp } from "../../helpers/start-sandboxed-app.js";
+import { PaymentsSandbox, page, type RunningSandbox } from "./payments-kit.js";
 
 // Invoice copies (`/i/:token`, the COPY reply's link) through the whole sandboxed product:
 // the app's page and PDF route, the real QuickBooks SDK against its emulator over loopback.
 
-let running: Awaited<ReturnType<typeof startSandboxedApp>>;
+let sandbox: PaymentsSandbox;
+let running: RunningSandbox;
 let companyId: string;
 
 beforeAll(async () => {
-  running = await startSandboxedApp();
-  const [company] = await running.database.db.select({ id: companies.id }).from(companies);
-  companyId = company?.id ?? "";
-  await running.database.db
-    .update(companies)
-    .set({ settings: { contact: { phone: "(512) 555-0100", email: "billing@acme.test" } } })
-    .where(eq(companies.id, companyId));
+  sandbox = await PaymentsSandbox.start({ phonePrefix: "737556", namePrefix: "Copy customer" });
+  running = sandbox.running;
+  companyId = sandbox.companyId;
 }, 60_000);
 
 afterAll(async () => {
   await running?.stop();
 });
 
-const db = () => running.database.db;
-const quickbooks = () => {
-  if (!running.sandbox) {
-    throw new Error("the sandbox is not running");
-  }
-  return running.sandbox.emulators.quickbooks;
-};
-
-async function control(path: string, body: unknown): Promise<Record<string, unknown>> {
-  const response = await fetch(`${running.sandboxUrl}${path}`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify(body),
-  });
-  const json = (await response.json()) as Record<string, unknown>;
-  if (response.status !== 200) {
-    throw new Error(`${path} answered ${response.status}: ${JSON.stringify(json)}`);
-  }
-  return json;
-}
-
-let phoneSequence = 0;
-
-/** A new QuickBooks customer with invoices, imported through the webhook, and its thread. */
-async function customerWithInvoices(
-  lines: Array<{ amount: number; txnDate: string; dueDate: string; docNumber: string }>,
-  options: { notes?: string } = {},
-) {
-  phoneSequence++;
-  const phone = `+1737556${String(1000 + phoneSequence).slice(-4)}`;
-  const customer = await control("/_sandbox/qbo/customers", {
-    DisplayName: `Copy customer ${phoneSequence} ${randomBytes(3).toString("hex")}`,
-    Mobile: { FreeFormNumber: phone },
-    ...(options.notes ? { Notes: options.notes } : {}),
-  });
-  const created: string[] = [];
-  for (const line of lines) {
-    const invoice = await control("/_sandbox/qbo/invoices", {
-      CustomerRef: { value: customer.Id },
-      TotalAmt: line.amount,
-      TxnDate: line.txnDate,
-      DueDate: line.dueDate,
-      DocNumber: line.docNumber,
-    });
-    created.push(String(invoice.Id));
-  }
-  const rows = await db()
-    .select({ id: invoices.id, quickbooksId: invoices.quickbooksId })
-    .from(invoices)
-    .where(and(eq(invoices.companyId, companyId), inArray(invoices.quickbooksId, created)));
-  const invoiceIds = created.map(
-    (quickbooksId) => rows.find((row) => row.quickbooksId === quickbooksId)?.id ?? "",
-  );
-  expect(invoiceIds.every((id) => id !== "")).toBe(true);
-  await db()
-    .insert(threads)
-    .values({ companyId, phone, state: "active", machineVersion: THREAD_MACHINE_VERSION })
-    .onConflictDoNothing({ target: [threads.companyId, threads.phone] });
-  const [thread] = await db()
-    .select({ id: threads.id })
-    .from(threads)
-    .where(and(eq(threads.companyId, companyId), eq(threads.phone, phone)));
-  return { phone, invoiceIds, quickbooksIds: created, threadId: thread?.id ?? "" };
-}
+const db = () => sandbox.db;
+const quickbooks = () => sandbox.emulators.quickbooks;
+const control = (path: string, body: unknown) => sandbox.control(path, body);
+const customerWithInvoices: PaymentsSandbox["customerWithInvoices"] = (lines, options) =>
+  sandbox.customerWithInvoices(lines, options);
 
 async function issue(
   setup: { threadId: string; invoiceIds: string[] },
@@ -107,11 +44,6 @@ async function issue(
     seed: options.seed ?? `outbox-${randomBytes(8).toString("hex")}`,
     now: options.now ?? running.clock.now(),
   });
-}
-
-async function page(url: string) {
-  const response = await fetch(url);
-  return { status: response.status, headers: response.headers, html: await response.text() };
 }
 
 function pdfRequests(quickbooksId: string) {

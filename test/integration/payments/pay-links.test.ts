@@ -1,9 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
-import { and, eq, inArray } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { THREAD_MACHINE_VERSION } from "../../../machines/thread.versions.js";
 import {
-  companies,
   inboundEvents,
   invoices,
   outbox,
@@ -13,91 +11,31 @@ import {
   tasks,
   threads,
 } from "../../../src/db/schema/index.js";
-import { startSandboxedApp } from "../../helpers/start-sandboxed-app.js";
+import { PaymentsSandbox, page, type RunningSandbox } from "./payments-kit.js";
 
 // Pay links and Stripe reconciliation through the whole sandboxed product: the app's pay
 // page, the real Stripe and QuickBooks SDKs against their emulators, signed webhooks, and
 // the control API playing the payer.
 
-let running: Awaited<ReturnType<typeof startSandboxedApp>>;
+let sandbox: PaymentsSandbox;
+let running: RunningSandbox;
 let companyId: string;
 
 beforeAll(async () => {
-  running = await startSandboxedApp();
-  const [company] = await running.database.db.select({ id: companies.id }).from(companies);
-  companyId = company?.id ?? "";
-  await running.database.db
-    .update(companies)
-    .set({ settings: { contact: { phone: "(512) 555-0100", email: "billing@acme.test" } } })
-    .where(eq(companies.id, companyId));
+  sandbox = await PaymentsSandbox.start({ phonePrefix: "737555", namePrefix: "Pay link customer" });
+  running = sandbox.running;
+  companyId = sandbox.companyId;
 }, 60_000);
 
 afterAll(async () => {
   await running?.stop();
 });
 
-const db = () => running.database.db;
-const emulators = () => {
-  if (!running.sandbox) {
-    throw new Error("the sandbox is not running");
-  }
-  return running.sandbox.emulators;
-};
-
-async function control(path: string, body: unknown): Promise<Record<string, unknown>> {
-  const response = await fetch(`${running.sandboxUrl}${path}`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify(body),
-  });
-  const json = (await response.json()) as Record<string, unknown>;
-  if (response.status !== 200) {
-    throw new Error(`${path} answered ${response.status}: ${JSON.stringify(json)}`);
-  }
-  return json;
-}
-
-let phoneSequence = 0;
-
-/** A new QuickBooks customer with invoices, imported through the webhook, and its thread. */
-async function customerWithInvoices(
-  lines: Array<{ amount: number; dueDate: string; docNumber: string }>,
-) {
-  phoneSequence++;
-  const phone = `+1737555${String(1000 + phoneSequence).slice(-4)}`;
-  const customer = await control("/_sandbox/qbo/customers", {
-    DisplayName: `Pay link customer ${phoneSequence} ${randomBytes(3).toString("hex")}`,
-    Mobile: { FreeFormNumber: phone },
-  });
-  const created: string[] = [];
-  for (const line of lines) {
-    const invoice = await control("/_sandbox/qbo/invoices", {
-      CustomerRef: { value: customer.Id },
-      TotalAmt: line.amount,
-      DueDate: line.dueDate,
-      DocNumber: line.docNumber,
-    });
-    created.push(String(invoice.Id));
-  }
-  const rows = await db()
-    .select({ id: invoices.id, quickbooksId: invoices.quickbooksId })
-    .from(invoices)
-    .where(and(eq(invoices.companyId, companyId), inArray(invoices.quickbooksId, created)));
-  const invoiceIds = created.map(
-    (quickbooksId) => rows.find((row) => row.quickbooksId === quickbooksId)?.id ?? "",
-  );
-  expect(invoiceIds.every((id) => id !== "")).toBe(true);
-  // The thread the reminders run on; the app may already have opened it for the new invoices.
-  await db()
-    .insert(threads)
-    .values({ companyId, phone, state: "active", machineVersion: THREAD_MACHINE_VERSION })
-    .onConflictDoNothing({ target: [threads.companyId, threads.phone] });
-  const [thread] = await db()
-    .select({ id: threads.id })
-    .from(threads)
-    .where(and(eq(threads.companyId, companyId), eq(threads.phone, phone)));
-  return { phone, invoiceIds, quickbooksIds: created, threadId: thread?.id ?? "" };
-}
+const db = () => sandbox.db;
+const emulators = () => sandbox.emulators;
+const control = (path: string, body: unknown) => sandbox.control(path, body);
+const customerWithInvoices: PaymentsSandbox["customerWithInvoices"] = (lines, options) =>
+  sandbox.customerWithInvoices(lines, options);
 
 async function issue(
   setup: { threadId: string; invoiceIds: string[] },
@@ -113,11 +51,6 @@ async function issue(
     now: options.now ?? running.clock.now(),
     validityDays: options.validityDays ?? 45,
   });
-}
-
-async function page(url: string) {
-  const response = await fetch(url);
-  return { status: response.status, headers: response.headers, html: await response.text() };
 }
 
 /** Presses the Pay button: the Checkout Session the app redirected to. */
