@@ -68,4 +68,42 @@ describe("after a commitment", () => {
     expect(await threadState(sandbox, phone)).toBe("handedOff");
     expect(JSON.stringify((await sandbox.slackPosts()).slice(slack))).toMatch(/installment/i);
   });
+
+  it("PLAN, then 3: each installment gets its own link, the next one's after the last is paid", async () => {
+    const phone = "+15125550205";
+    await remindedCustomer(sandbox, "Three Links Landscaping", phone);
+    await text(sandbox, phone, "payment plan please");
+    await text(sandbox, phone, "3");
+    const links: string[] = [];
+    const payInstallment = async () => {
+      // The newest text about one installment (a thank-you with the rest's link may follow).
+      const body =
+        (await sandbox.messagesTo(phone))
+          .map((message) => message.body)
+          .filter((text) => text.includes("$40.00") && PAY_LINK.test(text))
+          .at(-1) ?? "";
+      const link = PAY_LINK.exec(body)?.[0] ?? "";
+      links.push(link);
+      const pressed = await fetch(link, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: "",
+        redirect: "manual",
+      });
+      const sessionId = /(cs_[A-Za-z0-9_]+)/.exec(pressed.headers.get("location") ?? "")?.[1];
+      await sandbox.call("POST", `/_sandbox/stripe/sessions/${sessionId}/pay`, {
+        outcome: "succeeded",
+      });
+    };
+    await payInstallment(); // the first link came with the confirmation
+    await sandbox.advance("P14DT6H"); // past the second installment's reminder
+    await payInstallment();
+    await sandbox.advance("P14DT6H"); // the third
+    await payInstallment();
+    expect(new Set(links).size).toBe(3);
+    expect(links.every((link) => link !== "")).toBe(true);
+    expect(await threadState(sandbox, phone)).toBe("closed");
+  });
 });
+
+const PAY_LINK = /https?:\/\/\S+\/p\/[A-Za-z0-9_-]{43}/;
