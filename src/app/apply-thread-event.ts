@@ -10,13 +10,59 @@ import {
   topLevelState,
 } from "../../machines/thread.versions.js";
 import { AppError } from "../domain/errors.js";
-import type { EffectContext, LockedThread, PipelineUnitOfWork } from "./ports.js";
+import type { EffectContext, LockedThread, PipelineUnitOfWork, ThreadSave } from "./ports.js";
 
 export interface AppliedEvent {
   threadId: string;
   state: string;
   version: number;
   effects: ThreadEffect[];
+}
+
+/** What one event does to a thread: the snapshot to save and the effects to persist with it. */
+export interface ThreadStep {
+  save: ThreadSave;
+  effects: ThreadEffect[];
+}
+
+/**
+ * The pure part of applying an event: restore the snapshot, transition, collect the effects.
+ * Nothing is written; the caller persists `save` and `effects` together.
+ */
+export function advanceThread(
+  thread: LockedThread,
+  input: ThreadInput,
+  event: ThreadEvent,
+  at: Date,
+): ThreadStep {
+  const current = restoreThread(thread.snapshot, thread.machineVersion, input);
+  const [next, actions] = transition(threadMachine, current, event);
+  if (next.status === "error") {
+    throw new AppError("INTERNAL", `Thread machine failed on ${event.type}`, {
+      retryable: false,
+      cause: next.error,
+      context: { threadId: thread.id },
+    });
+  }
+  const effects = toEffects(actions);
+  const state = topLevelState(next);
+  if (state === "active" && topLevelState(current) !== "active") {
+    // The bot owns the thread again (a promise lapsed, staff released it, START, a new
+    // invoice reopened it): the ladder resumes with a check now.
+    effects.push({
+      type: "scheduleTimer",
+      params: { key: TIMER_KEYS.reminder, at: at.toISOString() },
+    });
+  }
+  return {
+    save: {
+      snapshot: persistThread(next),
+      state,
+      machineVersion: THREAD_MACHINE_VERSION,
+      version: thread.version + 1,
+    },
+    effects,
+  };
 }
 
 /**
@@ -30,33 +76,12 @@ export async function applyThreadEvent(
   event: ThreadEvent,
   context: EffectContext,
 ): Promise<AppliedEvent> {
-  const current = restoreThread(thread.snapshot, thread.machineVersion, input);
-  const [next, actions] = transition(threadMachine, current, event);
-  if (next.status === "error") {
-    throw new AppError("INTERNAL", `Thread machine failed on ${event.type}`, {
-      retryable: false,
-      cause: next.error,
-      context: { threadId: thread.id },
-    });
-  }
-  const effects = toEffects(actions);
-  if (topLevelState(next) === "active" && topLevelState(current) !== "active") {
-    // The bot owns the thread again (a promise lapsed, staff released it, START, a new
-    // invoice reopened it): the ladder resumes with a check now.
-    effects.push({
-      type: "scheduleTimer",
-      params: { key: TIMER_KEYS.reminder, at: context.at.toISOString() },
-    });
-  }
-  await uow.persistEffects(thread, effects, context);
-  const state = topLevelState(next);
-  const version = thread.version + 1;
-  await uow.saveThread({
-    id: thread.id,
-    snapshot: persistThread(next),
-    state,
-    machineVersion: THREAD_MACHINE_VERSION,
-    version,
-  });
-  return { threadId: thread.id, state, version, effects };
+  const step = advanceThread(thread, input, event, context.at);
+  await uow.commitThread(thread, step, context);
+  return {
+    threadId: thread.id,
+    state: step.save.state,
+    version: step.save.version,
+    effects: step.effects,
+  };
 }

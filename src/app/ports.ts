@@ -203,13 +203,15 @@ export interface PipelineUnitOfWork {
   lockThread(key: ThreadKey): Promise<LockedThread>;
   lockThreadById(threadId: string): Promise<LockedThread | null>;
   threadInput(key: ThreadKey): Promise<ThreadInput>;
-  saveThread(update: {
-    id: string;
-    snapshot: Record<string, unknown>;
-    state: string;
-    machineVersion: number;
-    version: number;
-  }): Promise<void>;
+  /**
+   * One statement: the thread's new snapshot (`step.save`) with every effect of the step
+   * (ledger rows, timers, outbox rows). The thread is locked by this transaction.
+   */
+  commitThread(
+    thread: LockedThread,
+    step: { save: ThreadSave; effects: ThreadEffect[] },
+    context: EffectContext,
+  ): Promise<void>;
 
   /** Due pending timers whose thread is not locked by someone else; both rows get locked. */
   claimDueTimer(now: Date): Promise<DueTimer | null>;
@@ -261,6 +263,16 @@ export interface AuditEntry {
 export interface RetryPolicy {
   maxAttempts: number;
   retryDelayMs(attempt: number): number;
+}
+
+/** A thread's state after an event, as persisted. */
+export interface ThreadSave {
+  snapshot: Record<string, unknown>;
+  /** Top-level state name, e.g. `active`. */
+  state: string;
+  machineVersion: number;
+  /** The thread's version after this event (one more than before). */
+  version: number;
 }
 
 export interface EffectContext {

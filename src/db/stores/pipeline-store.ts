@@ -14,23 +14,22 @@ import type {
   RetryPolicy,
   StoredInboundEvent,
   ThreadKey,
+  ThreadSave,
 } from "../../app/ports.js";
 import type { Database, Queryable } from "../client.js";
 import {
   auditLog,
   companies,
-  consentEvents,
   customers,
   inboundEvents,
   invoices,
   outbox,
-  paymentPlans,
   phones,
-  promises,
-  tasks,
   threads,
   threadTimers,
 } from "../schema/index.js";
+import { firstRow } from "./raw-rows.js";
+import { threadChangeStatement } from "./thread-change-sql.js";
 
 const REMINDER_TIMER_KEY = TIMER_KEYS.reminder;
 
@@ -346,25 +345,18 @@ class DrizzlePipelineUnitOfWork implements PipelineUnitOfWork {
     };
   }
 
-  async saveThread(update: {
-    id: string;
-    snapshot: Record<string, unknown>;
-    state: string;
-    machineVersion: number;
-    version: number;
-  }): Promise<void> {
-    // One statement: the next timer is read by the update itself.
-    await this.tx
-      .update(threads)
-      .set({
-        snapshot: update.snapshot,
-        state: update.state,
-        machineVersion: update.machineVersion,
-        version: update.version,
-        nextTimerAt: sql`(select min(${threadTimers.dueAt}) from ${threadTimers} where ${threadTimers.threadId} = ${update.id} and ${threadTimers.status} = 'pending')`,
-        updatedAt: sql`now()`,
-      })
-      .where(eq(threads.id, update.id));
+  async commitThread(
+    thread: LockedThread,
+    step: { save: ThreadSave; effects: ThreadEffect[] },
+    context: EffectContext,
+  ): Promise<void> {
+    const result = await this.tx.execute(
+      threadChangeStatement({ thread, effects: step.effects, context, save: step.save }),
+    );
+    if (Number(firstRow(result)?.applied ?? 0) !== 1) {
+      // The row is locked by this transaction: a version mismatch means a caller bug.
+      throw new Error(`Thread ${thread.id} moved past version ${thread.version} while locked`);
+    }
   }
 
   async claimDueTimer(now: Date): Promise<DueTimer | null> {
@@ -405,129 +397,7 @@ class DrizzlePipelineUnitOfWork implements PipelineUnitOfWork {
     effects: ThreadEffect[],
     context: EffectContext,
   ): Promise<void> {
-    for (const effect of effects) {
-      await this.persistEffect(thread, effect, context);
-    }
-  }
-
-  private async persistEffect(
-    thread: LockedThread,
-    effect: ThreadEffect,
-    context: EffectContext,
-  ): Promise<void> {
-    const base = { companyId: thread.companyId, threadId: thread.id };
-    switch (effect.type) {
-      case "sendSms":
-        await this.enqueue(thread, effect.type, { ...effect.params }, context);
-        return;
-      case "notifyStaff": {
-        const [task] = await this.tx
-          .insert(tasks)
-          .values({ ...base, reason: effect.params.reason, details: { ...effect.params } })
-          .returning({ id: tasks.id });
-        await this.enqueue(thread, effect.type, { ...effect.params, taskId: task?.id }, context);
-        return;
-      }
-      case "scheduleTimer":
-        await this.tx
-          .insert(threadTimers)
-          .values({ ...base, key: effect.params.key, dueAt: new Date(effect.params.at) })
-          .onConflictDoUpdate({
-            target: [threadTimers.threadId, threadTimers.key],
-            set: {
-              dueAt: new Date(effect.params.at),
-              status: "pending",
-              attempts: 0,
-              firedAt: null,
-              lastError: null,
-            },
-          });
-        return;
-      case "cancelTimers":
-        await this.tx
-          .update(threadTimers)
-          .set({ status: "cancelled" })
-          .where(
-            and(
-              eq(threadTimers.threadId, thread.id),
-              eq(threadTimers.status, "pending"),
-              effect.params.keys === null
-                ? undefined
-                : inArray(threadTimers.key, effect.params.keys),
-            ),
-          );
-        return;
-      case "recordConsent":
-        await this.tx.insert(consentEvents).values({
-          companyId: thread.companyId,
-          e164: thread.phone,
-          change: effect.params.change,
-          source: effect.params.source,
-          text: effect.params.text ?? null,
-          occurredAt: context.at,
-          threadId: thread.id,
-        });
-        await this.tx
-          .update(phones)
-          .set({
-            consent: effect.params.change === "opt_out" ? "opted_out" : "subscribed",
-            updatedAt: context.at,
-          })
-          .where(and(eq(phones.companyId, thread.companyId), eq(phones.e164, thread.phone)));
-        return;
-      case "recordPromise":
-        await this.tx
-          .update(promises)
-          .set({ status: "superseded", resolvedAt: context.at })
-          .where(and(eq(promises.threadId, thread.id), eq(promises.status, "open")));
-        await this.tx.insert(promises).values({
-          ...base,
-          promisedDate: effect.params.date,
-          invoiceIds: effect.params.invoiceIds,
-          madeAt: context.at,
-        });
-        return;
-      case "createPlan":
-        await this.tx.insert(paymentPlans).values({
-          ...base,
-          currency: effect.params.currency,
-          invoiceIds: effect.params.invoiceIds,
-          installments: effect.params.installments,
-          agreedAt: context.at,
-        });
-        return;
-      case "flagCustomer": {
-        const [phone] = await this.tx
-          .select({ customerId: phones.customerId })
-          .from(phones)
-          .where(and(eq(phones.companyId, thread.companyId), eq(phones.e164, thread.phone)));
-        if (phone?.customerId) {
-          await this.tx
-            .update(customers)
-            .set({ flaggedForStaff: true, flagReason: effect.params.reason, updatedAt: context.at })
-            .where(eq(customers.id, phone.customerId));
-        }
-        return;
-      }
-    }
-  }
-
-  private async enqueue(
-    thread: LockedThread,
-    effectType: string,
-    payload: Record<string, unknown>,
-    context: EffectContext,
-  ): Promise<void> {
-    await this.tx.insert(outbox).values({
-      companyId: thread.companyId,
-      threadId: thread.id,
-      effectType,
-      payload,
-      availableAt: context.at,
-      causationId: context.causationId,
-      // The app clock, not the database's: reconciliation asks the provider "since then".
-      createdAt: context.at,
-    });
+    await this.tx.execute(threadChangeStatement({ thread, effects, context }));
   }
 }
 

@@ -18,6 +18,7 @@ import {
   threadTimers,
 } from "../schema/index.js";
 import { giveBackLadderRungs } from "./ladder-marks.js";
+import { firstRow, rowCount } from "./raw-rows.js";
 
 const KEY = TIMER_KEYS.reminder;
 /** Transactions still open when a watermark is taken commit "in the past": look back a little. */
@@ -316,19 +317,4 @@ export class DrizzleReminderStore implements ReminderStore {
       return lapsed.length;
     });
   }
-}
-
-function firstRow(result: unknown): Record<string, unknown> | undefined {
-  if (Array.isArray(result)) {
-    return result[0] as Record<string, unknown> | undefined;
-  }
-  return (result as { rows?: Array<Record<string, unknown>> }).rows?.[0];
-}
-
-function rowCount(result: unknown): number {
-  if (Array.isArray(result)) {
-    return result.length;
-  }
-  const rows = (result as { rows?: unknown[] }).rows;
-  return rows?.length ?? 0;
 }
