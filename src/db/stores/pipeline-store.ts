@@ -351,7 +351,7 @@ class DrizzlePipelineUnitOfWork implements PipelineUnitOfWork {
     context: EffectContext,
   ): Promise<void> {
     const result = await this.tx.execute(
-      threadChangeStatement({ thread, effects: step.effects, context, save: step.save }),
+      threadChangeStatement({ thread, effects: step.effects, context, save: step.save }).toSql(),
     );
     if (Number(firstRow(result)?.applied ?? 0) !== 1) {
       // The row is locked by this transaction: a version mismatch means a caller bug.
@@ -397,7 +397,7 @@ class DrizzlePipelineUnitOfWork implements PipelineUnitOfWork {
     effects: ThreadEffect[],
     context: EffectContext,
   ): Promise<void> {
-    await this.tx.execute(threadChangeStatement({ thread, effects, context }));
+    await this.tx.execute(threadChangeStatement({ thread, effects, context }).toSql());
   }
 }
 

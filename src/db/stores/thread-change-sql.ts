@@ -1,7 +1,13 @@
-import { type SQL, sql } from "drizzle-orm";
 import type { ThreadEffect } from "../../../machines/thread.effects.js";
 import type { EffectContext, LockedThread, ThreadSave } from "../../app/ports.js";
 import { newId } from "../ids.js";
+import {
+  emptyStatement,
+  joinStatements,
+  rawStatement,
+  type Statement,
+  stmt,
+} from "../statement.js";
 
 // Everything one event does to a thread, as ONE statement: the new snapshot, the ledger rows,
 // timers and outbox rows its effects ask for, the inbound event marked processed and the
@@ -24,12 +30,12 @@ export interface ThreadChange {
 }
 
 /** One row, `applied`: 1 when the change was written, 0 when the thread had moved on. */
-export function threadChangeStatement(change: ThreadChange): SQL {
+export function threadChangeStatement(change: ThreadChange): Statement {
   const { thread, context } = change;
   const at = context.at.toISOString();
-  const parts: SQL[] = [
+  const parts: Statement[] = [
     change.save
-      ? sql`upd as (
+      ? stmt`upd as (
           update threads set snapshot = ${JSON.stringify(change.save.snapshot)}::text::jsonb,
             state = ${change.save.state},
             machine_version = ${String(change.save.machineVersion)}::text::int,
@@ -38,11 +44,11 @@ export function threadChangeStatement(change: ThreadChange): SQL {
             updated_at = now()
           where id = ${thread.id} and version = ${String(thread.version)}::text::int
           returning id)`
-      : sql`upd as (select ${thread.id}::text as id)`,
+      : stmt`upd as (select ${thread.id}::text as id)`,
   ];
-  const outboxRows: SQL[] = [];
-  const taskRows: SQL[] = [];
-  const consentRows: SQL[] = [];
+  const outboxRows: Statement[] = [];
+  const taskRows: Statement[] = [];
+  const consentRows: Statement[] = [];
   let consent: "opt_out" | "opt_in" | null = null;
   let promise: { date: string; invoiceIds: string[] } | null = null;
   for (const effect of change.effects) {
@@ -53,14 +59,14 @@ export function threadChangeStatement(change: ThreadChange): SQL {
       case "notifyStaff": {
         const taskId = newId("task");
         taskRows.push(
-          sql`(${taskId}, ${effect.params.reason}, ${JSON.stringify(effect.params)}::text::jsonb)`,
+          stmt`(${taskId}, ${effect.params.reason}, ${JSON.stringify(effect.params)}::text::jsonb)`,
         );
         outboxRows.push(outboxRow("notifyStaff", { ...effect.params, taskId }, at));
         break;
       }
       case "recordConsent":
         consentRows.push(
-          sql`(${newId("consentEvent")}, ${effect.params.change}, ${effect.params.source}, ${effect.params.text ?? null})`,
+          stmt`(${newId("consentEvent")}, ${effect.params.change}, ${effect.params.source}, ${effect.params.text ?? null})`,
         );
         consent = effect.params.change;
         break;
@@ -69,7 +75,7 @@ export function threadChangeStatement(change: ThreadChange): SQL {
         promise = effect.params;
         break;
       case "createPlan":
-        parts.push(sql`plan_${sql.raw(String(parts.length))} as (
+        parts.push(stmt`plan_${rawStatement(String(parts.length))} as (
           insert into payment_plans (id, company_id, thread_id, currency, invoice_ids, installments, agreed_at)
           select ${newId("paymentPlan")}, ${thread.companyId}, upd.id, ${effect.params.currency},
             ${textArray(effect.params.invoiceIds)}, ${JSON.stringify(effect.params.installments)}::text::jsonb,
@@ -77,7 +83,7 @@ export function threadChangeStatement(change: ThreadChange): SQL {
           from upd)`);
         break;
       case "flagCustomer":
-        parts.push(sql`flag_${sql.raw(String(parts.length))} as (
+        parts.push(stmt`flag_${rawStatement(String(parts.length))} as (
           update customers set flagged_for_staff = true, flag_reason = ${effect.params.reason},
             updated_at = ${at}::text::timestamptz
           where id = (select customer_id from phones where company_id = ${thread.companyId} and e164 = ${thread.phone})
@@ -90,46 +96,46 @@ export function threadChangeStatement(change: ThreadChange): SQL {
   }
   parts.push(...timerParts(thread, change.effects));
   if (taskRows.length > 0) {
-    parts.push(sql`new_tasks as (
+    parts.push(stmt`new_tasks as (
       insert into tasks (id, company_id, thread_id, reason, details)
       select v.id, ${thread.companyId}, upd.id, v.reason, v.details
-      from upd cross join (values ${sql.join(taskRows, sql`, `)}) as v(id, reason, details))`);
+      from upd cross join (values ${joinStatements(taskRows)}) as v(id, reason, details))`);
   }
   if (outboxRows.length > 0) {
-    parts.push(sql`new_outbox as (
+    parts.push(stmt`new_outbox as (
       insert into outbox (id, company_id, thread_id, effect_type, payload, available_at, causation_id, created_at)
       select v.id, ${thread.companyId}, upd.id, v.effect_type, v.payload, v.at, ${context.causationId}, v.at
-      from upd cross join (values ${sql.join(outboxRows, sql`, `)}) as v(id, effect_type, payload, at))`);
+      from upd cross join (values ${joinStatements(outboxRows)}) as v(id, effect_type, payload, at))`);
   }
   if (consentRows.length > 0) {
-    parts.push(sql`new_consent as (
+    parts.push(stmt`new_consent as (
       insert into consent_events (id, company_id, e164, change, source, text, occurred_at, thread_id)
       select v.id, ${thread.companyId}, ${thread.phone}, v.change, v.source, v.text, ${at}::text::timestamptz, upd.id
-      from upd cross join (values ${sql.join(consentRows, sql`, `)}) as v(id, change, source, text))`);
-    parts.push(sql`phone_consent as (
+      from upd cross join (values ${joinStatements(consentRows)}) as v(id, change, source, text))`);
+    parts.push(stmt`phone_consent as (
       update phones set consent = ${consent === "opt_out" ? "opted_out" : "subscribed"},
         updated_at = ${at}::text::timestamptz
       where company_id = ${thread.companyId} and e164 = ${thread.phone} and exists (select 1 from upd))`);
   }
   if (promise) {
-    parts.push(sql`old_promises as (
+    parts.push(stmt`old_promises as (
       update promises set status = 'superseded', resolved_at = ${at}::text::timestamptz
       where thread_id = ${thread.id} and status = 'open' and exists (select 1 from upd))`);
-    parts.push(sql`new_promise as (
+    parts.push(stmt`new_promise as (
       insert into promises (id, company_id, thread_id, promised_date, invoice_ids, made_at)
       select ${newId("promise")}, ${thread.companyId}, upd.id, ${promise.date}::text::date,
         ${textArray(promise.invoiceIds)}, ${at}::text::timestamptz
       from upd)`);
   }
   if (change.processedEventId !== undefined) {
-    parts.push(sql`processed as (
+    parts.push(stmt`processed as (
       update inbound_events set status = 'processed', thread_id = upd.id,
         processed_at = ${at}::text::timestamptz, error = null
       from upd where inbound_events.id = ${change.processedEventId} and inbound_events.status = 'pending')`);
   }
   if (change.inboundMessage) {
     const message = change.inboundMessage;
-    parts.push(sql`inbound_message as (
+    parts.push(stmt`inbound_message as (
       insert into messages (id, company_id, thread_id, direction, kind, body, from_number,
         to_number, provider_message_id, status, sent_at, created_at, updated_at)
       select ${newId("message")}, ${thread.companyId}, upd.id, 'inbound', 'customer', ${message.body},
@@ -138,15 +144,15 @@ export function threadChangeStatement(change: ThreadChange): SQL {
       from upd
       on conflict (provider_message_id) do nothing)`);
   }
-  return sql`with ${sql.join(parts, sql`, `)} select (select count(*) from upd)::int as applied`;
+  return stmt`with ${joinStatements(parts)} select (select count(*) from upd)::int as applied`;
 }
 
-function outboxRow(effectType: string, payload: object, at: string): SQL {
-  return sql`(${newId("outbox")}, ${effectType}, ${JSON.stringify(payload)}::text::jsonb, ${at}::text::timestamptz)`;
+function outboxRow(effectType: string, payload: object, at: string): Statement {
+  return stmt`(${newId("outbox")}, ${effectType}, ${JSON.stringify(payload)}::text::jsonb, ${at}::text::timestamptz)`;
 }
 
-function textArray(values: readonly string[]): SQL {
-  return sql`array(select jsonb_array_elements_text(${JSON.stringify(values)}::text::jsonb))`;
+function textArray(values: readonly string[]): Statement {
+  return stmt`array(select jsonb_array_elements_text(${JSON.stringify(values)}::text::jsonb))`;
 }
 
 /** The effects' net result on the thread's timers, in order (a later effect wins). */
@@ -176,35 +182,32 @@ function foldTimers(effects: readonly ThreadEffect[]): {
   return { schedule, cancel, cancelAll };
 }
 
-function keyList(keys: Iterable<string>): SQL {
-  return sql.join(
-    [...keys].map((key) => sql`${key}`),
-    sql`, `,
-  );
+function keyList(keys: Iterable<string>): Statement {
+  return joinStatements([...keys].map((key) => stmt`${key}`));
 }
 
-function timerParts(thread: ThreadChange["thread"], effects: readonly ThreadEffect[]): SQL[] {
+function timerParts(thread: ThreadChange["thread"], effects: readonly ThreadEffect[]): Statement[] {
   const { schedule, cancel, cancelAll } = foldTimers(effects);
-  const parts: SQL[] = [];
+  const parts: Statement[] = [];
   if (cancelAll || cancel.size > 0) {
     // Disjoint from the scheduled keys: one statement must not write a row twice.
     const which = cancelAll
       ? schedule.size > 0
-        ? sql`and key not in (${keyList(schedule.keys())})`
-        : sql``
-      : sql`and key in (${keyList(cancel)})`;
-    parts.push(sql`cancelled_timers as (
+        ? stmt`and key not in (${keyList(schedule.keys())})`
+        : emptyStatement
+      : stmt`and key in (${keyList(cancel)})`;
+    parts.push(stmt`cancelled_timers as (
       update thread_timers set status = 'cancelled'
       where thread_id = ${thread.id} and status = 'pending' ${which} and exists (select 1 from upd))`);
   }
   if (schedule.size > 0) {
     const rows = [...schedule].map(
-      ([key, at]) => sql`(${newId("threadTimer")}, ${key}, ${at}::text::timestamptz)`,
+      ([key, at]) => stmt`(${newId("threadTimer")}, ${key}, ${at}::text::timestamptz)`,
     );
-    parts.push(sql`scheduled_timers as (
+    parts.push(stmt`scheduled_timers as (
       insert into thread_timers (id, company_id, thread_id, key, due_at)
       select v.id, ${thread.companyId}, upd.id, v.key, v.due_at
-      from upd cross join (values ${sql.join(rows, sql`, `)}) as v(id, key, due_at)
+      from upd cross join (values ${joinStatements(rows)}) as v(id, key, due_at)
       on conflict (thread_id, key) do update
         set due_at = excluded.due_at, status = 'pending', attempts = 0, fired_at = null, last_error = null)`);
   }
@@ -216,17 +219,17 @@ function timerParts(thread: ThreadChange["thread"], effects: readonly ThreadEffe
  * see the rows as they were before it, so the timers it touches are left out of the read
  * and their new times added.
  */
-function nextTimerAt(threadId: string, effects: readonly ThreadEffect[]): SQL {
+function nextTimerAt(threadId: string, effects: readonly ThreadEffect[]): Statement {
   const { schedule, cancel, cancelAll } = foldTimers(effects);
   const touched = new Set([...schedule.keys(), ...cancel]);
   const untouched = cancelAll
-    ? sql`null::timestamptz`
-    : sql`(select min(due_at) from thread_timers where thread_id = ${threadId} and status = 'pending'${
-        touched.size > 0 ? sql` and key not in (${keyList(touched)})` : sql``
+    ? stmt`null::timestamptz`
+    : stmt`(select min(due_at) from thread_timers where thread_id = ${threadId} and status = 'pending'${
+        touched.size > 0 ? stmt` and key not in (${keyList(touched)})` : emptyStatement
       })`;
   if (schedule.size === 0) {
     return untouched;
   }
-  const scheduled = [...schedule.values()].map((at) => sql`${at}::text::timestamptz`);
-  return sql`least(${untouched}, ${sql.join(scheduled, sql`, `)})`;
+  const scheduled = [...schedule.values()].map((at) => stmt`${at}::text::timestamptz`);
+  return stmt`least(${untouched}, ${joinStatements(scheduled)})`;
 }
