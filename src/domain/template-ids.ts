@@ -36,6 +36,8 @@ export const TEMPLATE_IDS = [
   "reply.payment_thanks",
   "reply.payment_partial_thanks",
   "reply.payment_failed",
+  "reply.nothing_owed",
+  "reply.card_number_warning",
   "staff.message",
 ] as const;
 export type TemplateId = (typeof TEMPLATE_IDS)[number];

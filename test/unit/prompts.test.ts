@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { LANGUAGES, type Language, TEMPLATE_IDS } from "../../machines/thread.templates.js";
 import { FileTemplates, loadTemplateFiles } from "../../src/adapters/file-templates.js";
+import { redactCardNumbers } from "../../src/domain/card-numbers.js";
 import { AppError } from "../../src/domain/errors.js";
 import { type MessageFacts, messageVars } from "../../src/domain/message-format.js";
 import { normalizeForSms } from "../../src/domain/sms-encoding.js";
@@ -157,6 +158,57 @@ describe("rendering every template", () => {
         expect(segments).toBe(1);
       }
     }
+  });
+
+  it("never carries or asks for a card number (REQ-57)", () => {
+    const asksForCard = [
+      /\b(?:send|text|reply with|give|provide|enter|type)\b[^.!?]{0,30}\bcard\b/iu,
+      /(?<!\p{L})(?:env[ií]e|mande|responda con|escriba|denos|proporcione)(?!\p{L})[^.!?]{0,30}tarjeta/iu,
+    ];
+    for (const [id, language] of ALL) {
+      const bodies = [
+        renderTypical(id, language).body,
+        ...WORST_CASE_FACTS.map(
+          (facts) => templates.render(id, language, messageVars(facts, language)).body,
+        ),
+      ];
+      for (const body of bodies) {
+        expect(redactCardNumbers(body).redacted, `${id}.${language}`).toBe(false);
+        for (const pattern of asksForCard) {
+          expect(body, `${id}.${language}`).not.toMatch(pattern);
+        }
+      }
+    }
+  });
+
+  it("tells a customer who texted a card number that we never take them and deleted it", () => {
+    expect(renderTypical("reply.card_number_warning", "en")).toEqual({
+      body:
+        "Acme Plumbing: for your safety we never take card numbers by text; we deleted the one " +
+        "you sent. Please use our secure pay link.",
+      encoding: "GSM-7",
+      segments: 1,
+    });
+    expect(renderTypical("reply.card_number_warning", "es")).toEqual({
+      body:
+        "Acme Plumbing: por su seguridad nunca aceptamos tarjetas por mensaje; borramos el numero " +
+        "que envio. Pague con nuestro enlace seguro.",
+      encoding: "GSM-7",
+      segments: 1,
+    });
+  });
+
+  it("tells a paid-up customer that nothing is owed, in one segment", () => {
+    expect(renderTypical("reply.nothing_owed", "en").body).toBe(
+      "Acme Plumbing: thank you! Nothing is owed on your account right now. Questions? Reply CALL ME.",
+    );
+    expect(renderTypical("reply.nothing_owed", "es")).toEqual({
+      body:
+        "Acme Plumbing: ¡gracias! Por ahora su cuenta no tiene saldo pendiente. ¿Preguntas? " +
+        "Responda LLAMENME.",
+      encoding: "GSM-7",
+      segments: 1,
+    });
   });
 
   it("offers a call with the contact in the final notice", () => {
