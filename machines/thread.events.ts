@@ -30,6 +30,11 @@ export const smsReceivedEvent = z.object({
   choice: z.number().int().positive().nullable().default(null),
   /** Twilio already sent its own opt-out confirmation (OptOutType=STOP). */
   carrierConfirmedOptOut: z.boolean().default(false),
+  /**
+   * The text held a card number, masked before it was stored (REQ-57; `text` already shows
+   * the mask): the customer is asked, once for this text, not to send card numbers.
+   */
+  cardNumberRedacted: z.boolean().default(false),
 });
 
 export const checkDueEvent = z.object({

@@ -1,4 +1,4 @@
-import { assign, setup } from "xstate";
+import { assign, enqueueActions, setup } from "xstate";
 import { addDays, daysBetween, instantAtLocalTime, localDateOf } from "../src/domain/calendar.js";
 import { splitIntoInstallments } from "../src/domain/money.js";
 import {
@@ -176,6 +176,40 @@ const scheduleInstallmentTimers = [
   },
 ];
 
+/**
+ * REQ-57: a text that held a card number (masked before it was stored) gets one warning, in
+ * addition to the answer its words get.
+ */
+const warnAboutCardNumber = enqueueActions(({ context, event, enqueue }) => {
+  if (smsEvent(event as ThreadEvent)?.cardNumberRedacted) {
+    const params: SendSmsParams = {
+      template: "reply.card_number_warning",
+      kind: "reply",
+      language: (context as ThreadContext).language,
+      vars: {},
+    };
+    enqueue({ type: "sendSms", params });
+  }
+});
+
+/**
+ * The given customer-text transitions, each also warning about a card number (every state's
+ * but the opt-outs: after STOP the confirmation is the only text, REQ-08). The warning goes
+ * first, so it is read before the answer (which may carry the secure link it points to), and
+ * in the answer's language: right after the transition adopts the reply's language, if it
+ * does. Both are "reply" texts through the outbox: any hour, never to an opted-out number.
+ */
+function withCardNumberWarning<const T extends { actions: readonly unknown[] }>(
+  transitions: readonly T[],
+): T[] {
+  return transitions.map((transition) => {
+    const at = transition.actions[0] === "adoptReplyLanguage" ? 1 : 0;
+    const actions = [...transition.actions];
+    actions.splice(at, 0, warnAboutCardNumber);
+    return { ...transition, actions } as T;
+  });
+}
+
 export const threadMachine = setup({
   types: {
     context: {} as ThreadContext,
@@ -247,6 +281,7 @@ export const threadMachine = setup({
     }),
     clearCommitments: assign({ promise: null, plan: null, planOffer: null, unclearReplies: 0 }),
     countUnclearReply: assign({ unclearReplies: ({ context }) => context.unclearReplies + 1 }),
+    clearUnclearReplies: assign({ unclearReplies: 0 }),
     handOffFor: assign(({ event }, params: { reason: string }) => ({
       handOff: { owner: null, reason: params.reason, since: event.at },
       unclearReplies: 0,
@@ -337,6 +372,8 @@ export const threadMachine = setup({
       );
     },
     hasNothingOpen: ({ context }: Args) => totalOpenMinor(context) === 0,
+    isPaymentTalkWithNothingOwed: ({ context, event }: Args) =>
+      isIntent(event, "PAID", "PROMISE", "PLAN") && totalOpenMinor(context) === 0,
     isPaidInFull: ({ event }: Args) =>
       (event.type === "payment.received" || event.type === "invoices.updated") &&
       event.openInvoices.every((invoice) => invoice.balanceMinor === 0),
@@ -363,7 +400,7 @@ export const threadMachine = setup({
         idle: {},
         awaitingPlanChoice: {
           on: {
-            "sms.received": [
+            "sms.received": withCardNumberWarning([
               {
                 guard: "isPlanChoice",
                 target: "#thread.onPlan",
@@ -377,7 +414,7 @@ export const threadMachine = setup({
                       invoiceIds: openInvoiceIds(context),
                     }),
                   },
-                  { type: "cancelTimers", params: { keys: [TIMER_KEYS.reminder] } },
+                  { type: "cancelTimers", params: { keys: [TIMER_KEYS.reminder] as string[] } },
                   sms("reply.plan_confirm", "reply", ({ context }) => ({
                     installments: String(context.plan?.installments.length ?? 0),
                     firstAmountMinor: String(context.plan?.installments[0]?.amountMinor ?? 0),
@@ -387,68 +424,62 @@ export const threadMachine = setup({
                   ...scheduleInstallmentTimers,
                 ],
               },
-            ],
+            ]),
           },
         },
         awaitingLanguageChoice: {
           on: {
-            "sms.received": [
+            "sms.received": withCardNumberWarning([
               {
                 guard: "isLanguageChoice",
                 target: "idle",
                 actions: ["acceptLanguageChoice", resendLastBotMessage],
               },
-            ],
+            ]),
           },
         },
       },
       on: {
         "sms.received": [
-          ...complianceReplies(),
-          {
-            guard: "isPaidClaim",
-            target: "paidClaimed",
-            actions: [
-              "adoptReplyLanguage",
-              cancelAllTimers,
-              sms("reply.paid_ack", "reply"),
-              notify("verify_payment", true),
-              {
-                type: "scheduleTimer",
-                params: ({ context, event }: Args): ScheduleTimerParams => ({
-                  key: TIMER_KEYS.paidClaimEscalate,
-                  at: checkAt(
-                    addDays(today(context, event), context.policy.paidClaimEscalateDays),
-                    context,
-                  ),
-                }),
-              },
-            ],
-          },
-          {
-            guard: "isDispute",
-            target: "disputed",
-            actions: [
-              "adoptReplyLanguage",
-              cancelAllTimers,
-              sms("reply.dispute_ack", "reply"),
-              notify("dispute", true),
-            ],
-          },
-          {
-            guard: "isPlanRequest",
-            target: ".awaitingPlanChoice",
-            actions: [
-              "adoptReplyLanguage",
-              "offerPlan",
-              sms("reply.plan_offer", "reply", ({ context }) => ({
-                ...balanceVars(context),
-                options: planOptions(context).join(","),
-              })),
-            ],
-          },
-          ...promiseReplies(),
-          ...commonReplies(),
+          ...optOutReplies(),
+          ...withCardNumberWarning([
+            helpReply(),
+            {
+              guard: "isPaidClaim",
+              target: "paidClaimed",
+              actions: [
+                "adoptReplyLanguage",
+                cancelAllTimers,
+                sms("reply.paid_ack", "reply"),
+                notify("verify_payment", true),
+                {
+                  type: "scheduleTimer",
+                  params: ({ context, event }: Args): ScheduleTimerParams => ({
+                    key: TIMER_KEYS.paidClaimEscalate,
+                    at: checkAt(
+                      addDays(today(context, event), context.policy.paidClaimEscalateDays),
+                      context,
+                    ),
+                  }),
+                },
+              ],
+            },
+            disputeReply(),
+            {
+              guard: "isPlanRequest",
+              target: ".awaitingPlanChoice",
+              actions: [
+                "adoptReplyLanguage",
+                "offerPlan",
+                sms("reply.plan_offer", "reply", ({ context }) => ({
+                  ...balanceVars(context),
+                  options: planOptions(context).join(","),
+                })),
+              ],
+            },
+            ...promiseReplies(),
+            ...commonReplies(),
+          ]),
         ],
         "check.due": [
           {
@@ -496,29 +527,23 @@ export const threadMachine = setup({
     promised: {
       on: {
         "sms.received": [
-          ...complianceReplies(),
-          ...promiseReplies(),
-          {
-            guard: "isPaidClaim",
-            target: "paidClaimed",
-            actions: [
-              "adoptReplyLanguage",
-              cancelAllTimers,
-              sms("reply.paid_ack", "reply"),
-              notify("verify_payment", true),
-            ],
-          },
-          {
-            guard: "isDispute",
-            target: "disputed",
-            actions: [
-              "adoptReplyLanguage",
-              cancelAllTimers,
-              sms("reply.dispute_ack", "reply"),
-              notify("dispute", true),
-            ],
-          },
-          ...commonReplies(),
+          ...optOutReplies(),
+          ...withCardNumberWarning([
+            helpReply(),
+            ...promiseReplies(),
+            {
+              guard: "isPaidClaim",
+              target: "paidClaimed",
+              actions: [
+                "adoptReplyLanguage",
+                cancelAllTimers,
+                sms("reply.paid_ack", "reply"),
+                notify("verify_payment", true),
+              ],
+            },
+            disputeReply(),
+            ...commonReplies(),
+          ]),
         ],
         "check.due": [
           {
@@ -543,28 +568,22 @@ export const threadMachine = setup({
     onPlan: {
       on: {
         "sms.received": [
-          ...complianceReplies(),
-          {
-            guard: "isPaidClaim",
-            target: "paidClaimed",
-            actions: [
-              "adoptReplyLanguage",
-              cancelAllTimers,
-              sms("reply.paid_ack", "reply"),
-              notify("verify_payment", true),
-            ],
-          },
-          {
-            guard: "isDispute",
-            target: "disputed",
-            actions: [
-              "adoptReplyLanguage",
-              cancelAllTimers,
-              sms("reply.dispute_ack", "reply"),
-              notify("dispute", true),
-            ],
-          },
-          ...commonReplies(),
+          ...optOutReplies(),
+          ...withCardNumberWarning([
+            helpReply(),
+            {
+              guard: "isPaidClaim",
+              target: "paidClaimed",
+              actions: [
+                "adoptReplyLanguage",
+                cancelAllTimers,
+                sms("reply.paid_ack", "reply"),
+                notify("verify_payment", true),
+              ],
+            },
+            disputeReply(),
+            ...commonReplies(),
+          ]),
         ],
         "check.due": [
           {
@@ -617,22 +636,16 @@ export const threadMachine = setup({
     paidClaimed: {
       on: {
         "sms.received": [
-          ...complianceReplies(),
-          {
-            guard: "isDispute",
-            target: "disputed",
-            actions: [
-              "adoptReplyLanguage",
-              cancelAllTimers,
-              sms("reply.dispute_ack", "reply"),
-              notify("dispute", true),
-            ],
-          },
-          {
-            guard: "isPaidClaim",
-            actions: ["adoptReplyLanguage", sms("reply.paid_ack", "reply")],
-          },
-          ...commonReplies(),
+          ...optOutReplies(),
+          ...withCardNumberWarning([
+            helpReply(),
+            disputeReply(),
+            {
+              guard: "isPaidClaim",
+              actions: ["adoptReplyLanguage", sms("reply.paid_ack", "reply")],
+            },
+            ...commonReplies(),
+          ]),
         ],
         "check.due": [
           {
@@ -649,7 +662,10 @@ export const threadMachine = setup({
     },
     disputed: {
       on: {
-        "sms.received": [...complianceReplies(), { actions: [notify("customer_message", true)] }],
+        "sms.received": [
+          ...optOutReplies(),
+          ...withCardNumberWarning([helpReply(), { actions: [notify("customer_message", true)] }]),
+        ],
         "payment.received": [
           {
             guard: "isPaidInFull",
@@ -664,9 +680,13 @@ export const threadMachine = setup({
       },
     },
     handedOff: {
-      // A person owns the thread: the bot sends only compliance replies and forwards the rest.
+      // A person owns the thread: the bot sends only compliance replies (and the card-number
+      // warning, which cannot wait for a person) and forwards the rest.
       on: {
-        "sms.received": [...complianceReplies(), { actions: [notify("customer_message", true)] }],
+        "sms.received": [
+          ...optOutReplies(),
+          ...withCardNumberWarning([helpReply(), { actions: [notify("customer_message", true)] }]),
+        ],
         "payment.received": [
           {
             guard: "isPaidInFull",
@@ -717,7 +737,26 @@ export const threadMachine = setup({
     },
     closed: {
       on: {
-        "sms.received": [...complianceReplies(), ...commonReplies()],
+        "sms.received": [
+          ...optOutReplies(),
+          ...withCardNumberWarning([
+            helpReply(),
+            {
+              // Nothing is owed: a promise, a payment claim or a plan request is understood
+              // (not an unclear reply) and answered as such; no staff task. A thread staff
+              // closed with a balance still showing answers as before until QuickBooks reopens it.
+              guard: "isPaymentTalkWithNothingOwed",
+              actions: [
+                "adoptReplyLanguage",
+                "clearUnclearReplies",
+                sms("reply.nothing_owed", "reply"),
+              ],
+            },
+            // A dispute after paying (a double charge, a wrong amount) goes to staff.
+            disputeReply(),
+            ...commonReplies(),
+          ]),
+        ],
         "invoices.updated": [
           {
             guard: "hasOpenInvoicesNow",
@@ -748,7 +787,11 @@ function optOutBySms() {
   ];
 }
 
-function complianceReplies() {
+/**
+ * STOP (any wording) and WRONG_NUMBER, in every state but optedOut. The confirmation is the
+ * only text after an opt-out (REQ-08), so these never carry the card-number warning.
+ */
+function optOutReplies() {
   return [
     {
       guard: "isStopConfirmedByCarrier" as const,
@@ -789,11 +832,29 @@ function complianceReplies() {
         sms("reply.wrong_number_confirm", "compliance"),
       ],
     },
-    {
-      guard: "isHelp" as const,
-      actions: ["adoptReplyLanguage" as const, sms("reply.help", "compliance")],
-    },
   ];
+}
+
+/** HELP is answered in every state, opted out or not (REQ-18). */
+function helpReply() {
+  return {
+    guard: "isHelp" as const,
+    actions: ["adoptReplyLanguage" as const, sms("reply.help", "compliance")],
+  };
+}
+
+/** A dispute pauses everything and goes to staff with the customer's words. */
+function disputeReply() {
+  return {
+    guard: "isDispute" as const,
+    target: "#thread.disputed",
+    actions: [
+      "adoptReplyLanguage" as const,
+      cancelAllTimers,
+      sms("reply.dispute_ack", "reply"),
+      notify("dispute", true),
+    ],
+  };
 }
 
 function promiseReplies() {

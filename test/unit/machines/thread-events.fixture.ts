@@ -32,6 +32,7 @@ function sms(
     promiseDate: null,
     choice: null,
     carrierConfirmedOptOut: false,
+    cardNumberRedacted: false,
     ...extra,
   };
 }
@@ -64,6 +65,16 @@ export const EVENT_ALPHABET: ThreadEvent[] = [
   sms("LANGUAGE"),
   sms("OTHER"),
   sms("OTHER", { choice: 2 }),
+  // REQ-57: texts whose card number the webhook masked before storing them (a few intents;
+  // the rest are covered through transition() in thread.replies.test.ts).
+  sms("OTHER", { text: "my card is [card number removed], take it", cardNumberRedacted: true }),
+  sms("PROMISE", {
+    text: "use [card number removed] on friday",
+    promiseDate: "2026-11-27",
+    cardNumberRedacted: true,
+  }),
+  sms("HELP", { text: "help [card number removed]", cardNumberRedacted: true }),
+  sms("STOP", { text: "stop [card number removed]", cardNumberRedacted: true }),
   check("reminder", true),
   check("reminder", false, true),
   check("promise.check"),

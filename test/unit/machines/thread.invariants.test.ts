@@ -51,6 +51,23 @@ function isIntent(event: ThreadEvent, intent: string): boolean {
   return event.type === "sms.received" && event.intent === intent;
 }
 
+const CARD_NUMBER_WARNING = "reply.card_number_warning";
+
+function hasCardNumber(event: ThreadEvent): boolean {
+  return event.type === "sms.received" && event.cardNumberRedacted;
+}
+
+/** An effect without the customer's words (they differ between a text and its twin). */
+function comparable(effect: ThreadEffect): string {
+  const { text: _text, ...params } = effect.params as unknown as Record<string, unknown>;
+  return JSON.stringify({ type: effect.type, params });
+}
+
+/** The texts an edge sends, leaving out the REQ-57 warning that rides along with an answer. */
+function answers(effects: ThreadEffect[]): SendSmsParams[] {
+  return smsEffects(effects).filter((sms) => sms.template !== CARD_NUMBER_WARNING);
+}
+
 beforeAll(() => {
   const map = getAdjacencyMap(threadMachine, {
     events: EVENT_ALPHABET,
@@ -132,15 +149,80 @@ describe("thread machine invariants over every reachable transition", () => {
     const statesCovered = new Set(help.map((edge) => topLevelState(edge.from)));
     expect(statesCovered.size).toBe(8);
     for (const edge of help) {
-      expect(smsEffects(edge.effects).map((sms) => sms.template)).toEqual(["reply.help"]);
+      expect(answers(edge.effects).map((sms) => sms.template)).toEqual(["reply.help"]);
     }
+  });
+
+  it("warns once about a card number in every state but optedOut, never along with an opt-out", () => {
+    const withCard = edges.filter((edge) => hasCardNumber(edge.event));
+    expect(new Set(withCard.map((edge) => topLevelState(edge.from)))).toEqual(
+      new Set(THREAD_STATES),
+    );
+    for (const edge of withCard) {
+      const from = topLevelState(edge.from);
+      const texts = smsEffects(edge.effects);
+      const warnings = texts.filter((sms) => sms.template === CARD_NUMBER_WARNING);
+      const label = `${edge.event.type} ${JSON.stringify(edge.from.value)} → ${topLevelState(edge.to)}`;
+      if (from === "optedOut" || topLevelState(edge.to) === "optedOut") {
+        expect(warnings, label).toEqual([]);
+        continue;
+      }
+      expect(warnings, label).toHaveLength(1);
+      // First, before the answer, in the answer's language; a reply, so the send gate keeps it
+      // from a number that opted out before it went.
+      expect(texts[0]?.template, label).toBe(CARD_NUMBER_WARNING);
+      expect(warnings[0]?.kind, label).toBe("reply");
+      expect(new Set(texts.map((sms) => sms.language)).size, label).toBe(1);
+    }
+  });
+
+  it("sends the card-number warning only for a text that held one", () => {
+    const warned = edges.filter((edge) =>
+      smsEffects(edge.effects).some((sms) => sms.template === CARD_NUMBER_WARNING),
+    );
+    expect(warned.length).toBeGreaterThan(0);
+    expect(warned.filter((edge) => !hasCardNumber(edge.event))).toEqual([]);
+  });
+
+  it("answers a card-number text as it answers the same words without one", () => {
+    // Same state, same intent and details: the only difference in the effects is the warning.
+    const plain = new Map<string, Edge>();
+    const key = (edge: Edge) => {
+      const {
+        text: _text,
+        cardNumberRedacted: _card,
+        ...rest
+      } = edge.event as Extract<ThreadEvent, { type: "sms.received" }>;
+      return `${serializeState(edge.from)}|${JSON.stringify(rest)}`;
+    };
+    for (const edge of edges) {
+      if (edge.event.type === "sms.received" && !hasCardNumber(edge.event)) {
+        plain.set(key(edge), edge);
+      }
+    }
+    let compared = 0;
+    for (const edge of edges.filter((candidate) => hasCardNumber(candidate.event))) {
+      const twin = plain.get(key(edge));
+      if (!twin || isIntent(edge.event, "STOP")) {
+        continue; // a longer STOP is an opt-out in the customer's own words (staff notified)
+      }
+      compared++;
+      expect(edge.to.value).toEqual(twin.to.value);
+      const withoutWarning = edge.effects.filter(
+        (effect) => !(effect.type === "sendSms" && effect.params.template === CARD_NUMBER_WARNING),
+      );
+      expect(withoutWarning.map(comparable)).toEqual(twin.effects.map(comparable));
+    }
+    expect(compared).toBeGreaterThan(50);
   });
 
   it("sends nothing bot-authored while handed off, except compliance replies", () => {
     const fromHandedOff = edges.filter((edge) => topLevelState(edge.from) === "handedOff");
     expect(fromHandedOff.length).toBeGreaterThan(0);
     for (const edge of fromHandedOff) {
-      for (const sms of smsEffects(edge.effects)) {
+      // The card-number warning (REQ-57) is the one bot-written reply allowed here: it protects
+      // the customer and cannot wait for a person; it carries no dunning content.
+      for (const sms of answers(edge.effects)) {
         expect(["compliance", "staff"], `${edge.event.type} sent ${sms.template}`).toContain(
           sms.kind,
         );
