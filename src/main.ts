@@ -44,12 +44,16 @@ import {
 } from "./app/pay-links.js";
 import type { PaymentEvents } from "./app/payment-events-port.js";
 import type { Accounting, Clock, Logger, Payments, SmsSender, StaffNotifier } from "./app/ports.js";
-import { type InboundDeps, receiveInboundEvent } from "./app/process-inbound-event.js";
+import {
+  type InboundDeps,
+  processInboundEvent,
+  receiveInboundEvent,
+} from "./app/process-inbound-event.js";
 import type { QuickBooksConnector } from "./app/quickbooks-connect-port.js";
 import { importFromQuickBooks } from "./app/quickbooks-import.js";
 import { runQuickBooksSyncPass, syncQuickBooksCompany } from "./app/quickbooks-sync-pass.js";
 import { quickbooksRealmOf } from "./app/quickbooks-webhook-event.js";
-import { receiveCustomerText } from "./app/receive-customer-text.js";
+import { acceptCustomerText, receiveCustomerText } from "./app/receive-customer-text.js";
 import { reconcileStripeEvent } from "./app/reconcile-stripe-event.js";
 import { SendThrottle } from "./app/send-throttle.js";
 import type { WebhookVerifier } from "./app/webhook-verifier-port.js";
@@ -61,6 +65,7 @@ import { DrizzleCompanyStore } from "./db/stores/company-store.js";
 import { DrizzleCopyLinkStore } from "./db/stores/copy-link-store.js";
 import { DrizzleCustomerTextStore } from "./db/stores/customer-text-store.js";
 import { DrizzleDeliveryStore } from "./db/stores/delivery-store.js";
+import { PreparedFreshCustomerTextStore } from "./db/stores/fresh-customer-text-store.js";
 import { DrizzleOutboxStore } from "./db/stores/outbox-store.js";
 import { DrizzlePayLinkStore } from "./db/stores/pay-link-store.js";
 import { DrizzlePaymentStore } from "./db/stores/payment-store.js";
@@ -198,6 +203,14 @@ export async function startDuetext(
       },
     },
   };
+  // A customer's text: stored and applied in two statements when its thread exists.
+  const acceptText = acceptCustomerText({
+    store: new PreparedFreshCustomerTextStore(handle.prepared),
+    receive: (event) => receiveInboundEvent(inbound, event),
+    process: (id, fresh) => processInboundEvent(inbound, id, fresh),
+    clock,
+    logger,
+  });
   const reconcileStripe = reconcileStripeEvent({
     payments: new DrizzlePaymentStore(handle.db),
     paymentEvents: stripeApi,
@@ -234,7 +247,7 @@ export async function startDuetext(
   const webhookRoutes = (provider: keyof typeof real, verifier: WebhookVerifier) => ({
     verifier,
     receive: (event: Parameters<typeof receiveInboundEvent>[1]) =>
-      receiveInboundEvent(inbound, event),
+      event.type === "twilio.sms" ? acceptText(event) : receiveInboundEvent(inbound, event),
     get publicBaseUrl() {
       return real[provider] ? config.PUBLIC_BASE_URL : loopbackUrl;
     },

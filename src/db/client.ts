@@ -20,8 +20,22 @@ export type DatabaseTarget =
   | { kind: "postgres"; url: string; maxConnections?: number }
   | { kind: "pglite"; dataDir: string | null };
 
+/** A parameter of a prepared statement: text (cast in SQL where another type is meant) or null. */
+export type StatementParam = string | null;
+
+/**
+ * Runs one statement on its own (autocommit), prepared once per connection and then sent as
+ * a single Bind/Execute: for the few hot paths where a round trip is most of the cost.
+ * Drizzle sends its queries unprepared, which postgres.js turns into two round trips each.
+ */
+export type PreparedRunner = <Row extends Record<string, unknown>>(
+  text: string,
+  params: readonly StatementParam[],
+) => Promise<Row[]>;
+
 export interface DatabaseHandle {
   db: Database;
+  prepared: PreparedRunner;
   target: DatabaseTarget;
   kind: DatabaseTarget["kind"];
   close(): Promise<void>;
@@ -43,7 +57,13 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHand
       onnotice: () => {},
     });
     const db = drizzlePostgres({ client, schema }) as unknown as Database;
-    return { db, target, kind: "postgres", close: () => client.end({ timeout: 5 }) };
+    return {
+      db,
+      prepared: postgresPreparedRunner(client),
+      target,
+      kind: "postgres",
+      close: () => client.end({ timeout: 5 }),
+    };
   }
   if (target.dataDir !== null) {
     await mkdir(target.dataDir, { recursive: true });
@@ -51,7 +71,23 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHand
   const client = target.dataDir === null ? new PGlite() : new PGlite(target.dataDir);
   await client.waitReady;
   const db = drizzlePglite({ client, schema }) as unknown as Database;
-  return { db, target, kind: "pglite", close: () => client.close() };
+  return {
+    db,
+    prepared: async <Row extends Record<string, unknown>>(
+      text: string,
+      params: readonly StatementParam[],
+    ) => (await client.query<Row>(text, [...params])).rows,
+    target,
+    kind: "pglite",
+    close: () => client.close(),
+  };
+}
+
+export function postgresPreparedRunner(client: postgres.Sql): PreparedRunner {
+  return async <Row extends Record<string, unknown>>(
+    text: string,
+    params: readonly StatementParam[],
+  ) => (await client.unsafe(text, [...params], { prepare: true })) as unknown as Row[];
 }
 
 export { schema };

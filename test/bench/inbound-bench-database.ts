@@ -2,7 +2,12 @@ import { once } from "node:events";
 import { connect, type Socket } from "node:net";
 import { drizzle } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
-import { type Database, type DatabaseHandle, schema } from "../../src/db/client.js";
+import {
+  type Database,
+  type DatabaseHandle,
+  postgresPreparedRunner,
+  schema,
+} from "../../src/db/client.js";
 import { processCpuMs } from "./bench-cpu.js";
 import { type EngineLabel, openBenchDatabase, postgresServerUrl } from "./reminder-bench-app.js";
 
@@ -49,6 +54,7 @@ export async function openInboundBenchDatabase(engine: EngineLabel): Promise<Inb
   let closing: Promise<void> | null = null;
   const handle: DatabaseHandle = {
     db: drizzle({ client, schema }) as unknown as Database,
+    prepared: postgresPreparedRunner(client),
     target: base.target,
     kind: "postgres",
     close() {

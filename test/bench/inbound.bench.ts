@@ -60,7 +60,10 @@ export default async function inboundBench(): Promise<BenchReport> {
   };
   const unavailable = await postgresUnavailable();
   // PostgreSQL first: PGlite's WebAssembly memory stays in this process's RSS for a while.
-  const engines: EngineLabel[] = unavailable === null ? ["postgres", "pglite"] : ["pglite"];
+  const available: EngineLabel[] = unavailable === null ? ["postgres", "pglite"] : ["pglite"];
+  // `INBOUND_BENCH_ENGINE=postgres` (or pglite) runs one engine, e.g. under a CPU profiler.
+  const only = process.env.INBOUND_BENCH_ENGINE;
+  const engines = only === undefined ? available : available.filter((engine) => engine === only);
   if (unavailable !== null) {
     figures["postgres: skipped"] = `server unreachable (${unavailable})`;
   }
