@@ -34,6 +34,7 @@ export function chronoDates(text: string, now: LocalMoment, language: Language):
         rule: `chrono-${locale}`,
         text: result.text,
         weak: !start.isCertain("day") && !start.isCertain("weekday"),
+        negated: false,
         past: found < now.day,
       };
     });

@@ -192,7 +192,7 @@ export function classifyReply(text: string, options: ClassifyOptions): ReplyClas
 
   let mentions: DateMention[] | undefined;
   const dates = () => {
-    mentions ??= findDates(normalized, now);
+    mentions ??= findDates(normalized, now, raw);
     return mentions;
   };
   const decision = optOut(raw, normalized) ?? decide(raw, normalized, words, now, dates);

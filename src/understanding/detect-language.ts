@@ -23,6 +23,7 @@ const claimed = LEXICONS.map((lexicon) => {
       ...wordsOf(Object.keys(dates.weekdays)),
       ...wordsOf(Object.keys(dates.months)),
       ...wordsOf(Object.keys(dates.relativeDays)),
+      ...wordsOf(Object.keys(dates.presentDays)),
       ...wordsOf(Object.keys(dates.holidays)),
     ]),
   };

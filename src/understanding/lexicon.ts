@@ -28,6 +28,11 @@ const dateVocabulary = z.object({
   weekdays: wordTable,
   months: wordTable,
   relativeDays: wordTable,
+  /**
+   * "right now", "ahorita": today, but only beside a word of paying ("ahorita le pago"); beside
+   * anything else they describe the moment ("money is tight right now", "ahorita no tengo").
+   */
+  presentDays: wordTable.default({}),
   partsOfDay: wordTable,
   weekdayPrefixes: z.record(z.string(), z.enum(["next", "this", "plain", "past", "weekAfter"])),
   weekdaySuffixes: z.record(

@@ -55,6 +55,26 @@ export function segments(text: string): string[] {
     .filter((part) => part.length > 0);
 }
 
+/**
+ * Where each sentence-like piece of the raw text starts in its normalised form (the first at 0),
+ * so a rule can keep to one clause ("I'll pay soon, money is tight right now").
+ */
+export function clauseStarts(raw: string, normalized: string): number[] {
+  const starts = [0];
+  let from = 0;
+  for (const piece of segments(raw)) {
+    const at = normalized.indexOf(piece, from);
+    if (at < 0) {
+      continue;
+    }
+    if (at > 0) {
+      starts.push(at);
+    }
+    from = at + piece.length;
+  }
+  return starts;
+}
+
 // "baja por favor", "halt please": a whole-message keyword is still one with courtesy around it.
 const courtesy = new RegExp(
   `(?<![a-z0-9])(?:${[...symbols.courtesyWords]

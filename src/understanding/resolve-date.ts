@@ -11,6 +11,7 @@ import {
 } from "./calendar.js";
 import { isHoliday, nextHoliday } from "./holidays.js";
 import { type DateVocabulary, LEXICONS } from "./lexicon.js";
+import { clauseStarts } from "./normalize.js";
 import { bounded, wordAlternation } from "./patterns.js";
 
 // The date expressions replies actually use, resolved against the local arrival moment. The
@@ -30,7 +31,12 @@ import { bounded, wordAlternation } from "./patterns.js";
 //   range ("before the end of the month" is still the month's end);
 // - a month and day a few weeks back is that past date (a payment already made), not one
 //   almost a year ahead;
-// - of several mentions, the last firm future one is the promise ("not Friday, Monday").
+// - of several mentions, the last firm future one is the promise ("not Friday, Monday"); a
+//   mention right next to a negation ("ahorita no tengo", "not today") only when it is the only
+//   one; a holiday named as a greeting ("Happy Thanksgiving") and a part of the day only when
+//   nothing firmer was said;
+// - "right now" / "ahorita" is today only beside a word of paying ("ahorita le pago"); elsewhere
+//   it describes the moment ("money is tight right now") and is no date at all.
 
 export interface DateMention {
   /** Day number (see calendar.ts). */
@@ -42,6 +48,8 @@ export interface DateMention {
   /** Parts of the day only count when nothing firmer was said. */
   weak: boolean;
   past: boolean;
+  /** A negation stands right before or after it ("not today", "ahorita no tengo"). */
+  negated: boolean;
 }
 
 function merge(): DateVocabulary {
@@ -78,16 +86,22 @@ const RELATION_BEFORE = new RegExp(
 );
 
 const RANGE_ENDS = new Set(vocabulary.rangeEndHolidays);
+const NEGATIONS = new Set(LEXICONS.flatMap((lexicon) => lexicon.negations));
+const PAY_WORDS = bounded(wordAlternation(LEXICONS.flatMap((lexicon) => lexicon.payWords)), "");
+/** How many words either side of "right now" / "ahorita" a word of paying may stand. */
+const PAYING_REACH = 3;
 const SHIFTABLE = new Set(["numeric-date", "month-day", "weekday", "weekday-date", "day-of-month"]);
 
 interface Rule {
   name: string;
   pattern: RegExp;
   weak?: boolean;
+  /** Only a date with a word of paying within PAYING_REACH words. */
+  besidePaying?: boolean;
   resolve: (
     match: RegExpExecArray,
     now: LocalMoment,
-  ) => { day: number; past?: boolean; rule?: string } | null;
+  ) => { day: number; past?: boolean; rule?: string; weak?: boolean } | null;
 }
 
 function phrasePattern(words: Record<string, number>): RegExp {
@@ -223,9 +237,10 @@ const RULES: Rule[] = [
       const relation = said < 0 && RANGE_ENDS.has(id) ? 0 : said;
       const day = nextHoliday(id, relation, now.day, fieldsOf(now.day).year);
       // A holiday named without "after"/"para" is as often a greeting as a date.
-      return day === null
-        ? null
-        : { day, rule: match[1] === undefined ? "holiday-name" : "holiday" };
+      if (day === null) {
+        return null;
+      }
+      return match[1] === undefined ? { day, rule: "holiday-name", weak: true } : { day };
     },
   },
   {
@@ -235,6 +250,13 @@ const RULES: Rule[] = [
     resolve: (match, now) => ({
       day: now.hour < (vocabulary.partsOfDay[match[0]] ?? 24) ? now.day : now.day + 1,
     }),
+  },
+  {
+    name: "present",
+    weak: true,
+    besidePaying: true,
+    pattern: phrasePattern(vocabulary.presentDays),
+    resolve: (_match, now) => ({ day: now.day }),
   },
   {
     name: "relative-day",
@@ -356,9 +378,54 @@ const RULES: Rule[] = [
   },
 ];
 
-/** Every date mention in the normalised text, earlier rules winning overlaps. */
-export function findDates(text: string, now: LocalMoment): DateMention[] {
+/** Enough characters for a few words either side, so long replies are not split whole. */
+const AROUND_CHARS = 80;
+
+/** The words either side of text[start, end), at most `reach`, inside [low, high). */
+function wordsAround(
+  text: string,
+  start: number,
+  end: number,
+  reach: number,
+  low = 0,
+  high = text.length,
+): [string[], string[]] {
+  const from = Math.max(low, start - AROUND_CHARS);
+  const before = text.slice(from, start).trim().split(" ");
+  if (from > low) {
+    before.shift(); // possibly cut mid-word
+  }
+  const to = Math.min(high, end + AROUND_CHARS);
+  const after = text.slice(end, to).trim().split(" ");
+  if (to < high) {
+    after.pop();
+  }
+  return [
+    before.filter((word) => word.length > 0).slice(-reach),
+    after.filter((word) => word.length > 0).slice(0, reach),
+  ];
+}
+
+/** Whether a word of paying stands within reach, in the same clause of the reply. */
+function besidePaying(text: string, start: number, end: number, clauses: number[]): boolean {
+  const low = clauses.findLast((clause) => clause <= start) ?? 0;
+  const high = clauses.find((clause) => clause >= end) ?? text.length;
+  const [before, after] = wordsAround(text, start, end, PAYING_REACH, low, high);
+  return PAY_WORDS.test(before.join(" ")) || PAY_WORDS.test(after.join(" "));
+}
+
+function negatedAt(text: string, start: number, end: number): boolean {
+  const [before, after] = wordsAround(text, start, end, 1);
+  return [...before, ...after].some((word) => NEGATIONS.has(word));
+}
+
+/**
+ * Every date mention in the normalised text, earlier rules winning overlaps; `raw`, when given,
+ * tells where its clauses break.
+ */
+export function findDates(text: string, now: LocalMoment, raw?: string): DateMention[] {
   const mentions: DateMention[] = [];
+  let clauses: number[] | undefined;
   for (const rule of RULES) {
     rule.pattern.lastIndex = 0;
     for (let match = rule.pattern.exec(text); match !== null; match = rule.pattern.exec(text)) {
@@ -372,6 +439,12 @@ export function findDates(text: string, now: LocalMoment): DateMention[] {
         overlapping.every((taken) => taken.weak && taken.start >= start && taken.end <= end);
       if (overlapping.length > 0 && !supersedes) {
         continue;
+      }
+      if (rule.besidePaying === true) {
+        clauses ??= raw === undefined ? [0] : clauseStarts(raw, text);
+        if (!besidePaying(text, start, end, clauses)) {
+          continue;
+        }
       }
       const resolved = rule.resolve(match, now);
       if (resolved !== null) {
@@ -389,8 +462,9 @@ export function findDates(text: string, now: LocalMoment): DateMention[] {
           end,
           rule: resolved.rule ?? rule.name,
           text: match[0],
-          weak: rule.weak === true,
+          weak: rule.weak === true || resolved.weak === true,
           past: resolved.past === true || resolved.day < now.day,
+          negated: negatedAt(text, start, end),
         });
       }
     }
@@ -398,9 +472,14 @@ export function findDates(text: string, now: LocalMoment): DateMention[] {
   return mentions.sort((a, b) => a.start - b.start);
 }
 
-/** The date the customer commits to: the last firm future mention, else the last weak one. */
+/**
+ * The date the customer commits to: the last firm future mention, else the last weak one; a
+ * negated mention ("ahorita no tengo") only when no other future one was said.
+ */
 export function pickPromiseDate(mentions: readonly DateMention[]): DateMention | null {
-  const future = mentions.filter((mention) => !mention.past);
+  const anyFuture = mentions.filter((mention) => !mention.past);
+  const affirmed = anyFuture.filter((mention) => !mention.negated);
+  const future = affirmed.length > 0 ? affirmed : anyFuture;
   const firm = future.filter((mention) => !mention.weak);
   return firm.at(-1) ?? future.at(-1) ?? null;
 }
