@@ -37,6 +37,9 @@ const fillerPrefix = new RegExp(`^(?:(?:${wordAlternation(fillers)}) )*`);
 const connectors = new RegExp(
   `^ (?:${wordAlternation(LEXICONS.flatMap((lexicon) => lexicon.promiseConnectors))}) `,
 );
+const deferralWords = LEXICONS.flatMap((lexicon) => lexicon.deferrals);
+const deferrals = deferralWords.length === 0 ? null : bounded(wordAlternation(deferralWords), "g");
+const QUESTION = /[?¿]/;
 
 interface Decision {
   intent: Intent;
@@ -48,8 +51,8 @@ function tokensOf(text: string): string[] {
   return text.length === 0 ? [] : text.split(" ");
 }
 
-function matchIntent(text: string, matcher: IntentMatcher): string | null {
-  return phraseMatch(masked(text, matcher), matcher);
+function matchIntent(text: string, matcher: IntentMatcher, asking: boolean): string | null {
+  return phraseMatch(masked(text, matcher, asking), matcher);
 }
 
 function otherWords(text: string, mentions: readonly DateMention[]): number {
@@ -110,9 +113,10 @@ function decide(
       return { intent, confidence: 0.97, evidence: [`${intent} exact "${text}"`] };
     }
   }
+  const asking = QUESTION.test(raw);
   const matched: { intent: Intent; phrase: string }[] = [];
   for (const intent of PRIORITY) {
-    const phrase = matchIntent(text, matcherFor(intent));
+    const phrase = matchIntent(text, matcherFor(intent), asking);
     if (phrase !== null) {
       matched.push({ intent, phrase });
     }
@@ -131,6 +135,25 @@ function decide(
       evidence.push(`also ${other.intent} "${other.phrase}"`);
     }
     return { intent: best.intent, confidence: others.length === 0 ? 0.9 : 0.75, evidence };
+  }
+  // A date beside a word that puts the answer off ("mañana te digo") is when they will answer,
+  // unless a word of paying outside it says what they will do then ("mañana te hablo para
+  // pagarte"; the "check" of "let me check with my wife" is no check in the mail).
+  let deferring: string | undefined;
+  let rest = text;
+  if (deferrals !== null) {
+    rest = text.replace(deferrals, (found) => {
+      deferring ??= found;
+      return "~";
+    });
+  }
+  const paying = payWords.exec(rest)?.[0];
+  if (deferring !== undefined && paying === undefined) {
+    return {
+      intent: "OTHER",
+      confidence: 0.5,
+      evidence: [`OTHER puts off the answer "${deferring}"`],
+    };
   }
   // A reply that is only a date answers the reminder's question ("el viernes", "next week ok");
   // a date inside other talk ("have a nice weekend", "merry christmas") does not.
@@ -158,7 +181,6 @@ function decide(
       evidence: [`PROMISE reply opens with "${first.text}"`],
     };
   }
-  const paying = payWords.exec(text)?.[0];
   if (mention !== null && !refusing && paying !== undefined) {
     return { intent: "PROMISE", confidence: 0.7, evidence: [`PROMISE "${paying}" with a date`] };
   }

@@ -21,7 +21,15 @@ const HALVES = bounded(
   "half (?:now|today|and half)|(?:and|then|y) half|mitad (?:y|ahora|hoy|ahorita)|la otra mitad|other half|50 50|mitad y mitad|the rest|the remainder|el resto|lo demas|lo que falta",
 );
 
+// A reply that is only a number ("3", "#3", "option 3") picks from the plan offer's choices.
+const BARE_NUMBER = /^(?:(?:number|option|opcion|numero) )?(\d{1,2})$/;
+
 export function countInstallments(text: string): number | null {
+  const bare = BARE_NUMBER.exec(text)?.[1];
+  if (bare !== undefined) {
+    const value = Number(bare);
+    return value >= 2 && value <= 24 ? value : null;
+  }
   COUNT.lastIndex = 0;
   const counted = COUNT.exec(text);
   if (counted?.[1] !== undefined) {

@@ -13,6 +13,7 @@ export interface IntentMatcher {
   anywhere: ReadonlySet<string>;
   phrases: RegExp | null;
   ignore: RegExp | null;
+  ignoreInQuestions: RegExp | null;
 }
 
 function compile(intent: Intent): IntentMatcher {
@@ -21,6 +22,7 @@ function compile(intent: Intent): IntentMatcher {
   const anywhere = new Set<string>();
   const phrases: string[] = [];
   const ignore: string[] = [];
+  const ignoreInQuestions: string[] = [];
   for (const lexicon of LEXICONS) {
     const rules = lexicon.intents[intent];
     if (rules === undefined) {
@@ -37,6 +39,7 @@ function compile(intent: Intent): IntentMatcher {
     }
     phrases.push(...rules.phrases);
     ignore.push(...rules.ignore);
+    ignoreInQuestions.push(...rules.ignoreInQuestions);
   }
   return {
     intent,
@@ -45,6 +48,8 @@ function compile(intent: Intent): IntentMatcher {
     anywhere,
     phrases: phrases.length === 0 ? null : bounded(phrases.join("|"), ""),
     ignore: ignore.length === 0 ? null : bounded(ignore.join("|"), "g"),
+    ignoreInQuestions:
+      ignoreInQuestions.length === 0 ? null : bounded(ignoreInQuestions.join("|"), "g"),
   };
 }
 
@@ -60,13 +65,21 @@ export function matcherFor(intent: Intent): IntentMatcher {
   return matcher;
 }
 
-/** The normalised text with this intent's hard negatives blanked out as a "~" token. */
-export function masked(text: string, matcher: IntentMatcher): string {
-  if (matcher.ignore === null) {
+function blank(text: string, pattern: RegExp | null): string {
+  if (pattern === null) {
     return text;
   }
-  matcher.ignore.lastIndex = 0;
-  return text.replace(matcher.ignore, "~");
+  pattern.lastIndex = 0;
+  return text.replace(pattern, "~");
+}
+
+/**
+ * The normalised text with this intent's hard negatives blanked out as a "~" token; when the
+ * reply asks a question, also the spans a question turns around ("¿es fraude?").
+ */
+export function masked(text: string, matcher: IntentMatcher, asking = false): string {
+  const plain = blank(text, matcher.ignore);
+  return asking ? blank(plain, matcher.ignoreInQuestions) : plain;
 }
 
 export function phraseMatch(text: string, matcher: IntentMatcher): string | null {

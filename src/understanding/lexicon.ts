@@ -20,6 +20,11 @@ const intentRules = z.object({
   anywhere: z.array(z.string()).default([]),
   /** Spans removed before this intent is matched: the hard negatives ("stop by", "fin de mes"). */
   ignore: z.array(z.string()).default([]),
+  /**
+   * Spans removed only when the reply asks (a "?" or "¿"): "¿es fraude?" asks what this is,
+   * "es un fraude" says it.
+   */
+  ignoreInQuestions: z.array(z.string()).default([]),
 });
 
 const wordTable = z.record(z.string(), z.number());
@@ -81,6 +86,11 @@ const lexiconSchema = z.object({
    * when the banks open", "el viernes cuando me paguen"): the date answers the reminder.
    */
   promiseConnectors: z.array(z.string()).default([]),
+  /**
+   * Words that put an answer off ("mañana te digo", "I'll let you know Friday"): a date beside
+   * them is when the customer will answer, not when they will pay.
+   */
+  deferrals: z.array(z.string()).default([]),
 });
 
 export type Lexicon = z.infer<typeof lexiconSchema>;
