@@ -171,3 +171,63 @@ describe("rules added after measuring on fresh text", () => {
     expect(classifyReply("yes thank you", options).intent).toBe("OTHER");
   });
 });
+
+describe("rules added after the third and fourth blind sets", () => {
+  const at = (local: string) => ({
+    now: new Date(`${local}-06:00`),
+    timeZone: "America/Chicago",
+  });
+
+  it("reads 'right now' / 'ahorita' as today only beside a word of paying, in the same clause", () => {
+    expect(classifyReply("ahorita le pago", options).promiseDate).toBe("2026-11-18");
+    expect(classifyReply("I'll pay it soon, things are crazy right now", options)).toMatchObject({
+      intent: "PROMISE",
+      promiseDate: null,
+    });
+    // A negated mention gives way to another one: "ahorita no tengo" is no date.
+    expect(classifyReply("Le pago el viernes, ahorita no tengo", options).promiseDate).toBe(
+      "2026-11-20",
+    );
+  });
+
+  it("lets a holiday named as a greeting give way to the promised day", () => {
+    expect(
+      classifyReply(
+        "Ill pay it tmrw morning first thing. Happy thanksgiving",
+        at("2026-11-26T21:00"),
+      ),
+    ).toMatchObject({ intent: "PROMISE", promiseDate: "2026-11-27" });
+    expect(classifyReply("I'll pay after Thanksgiving", at("2026-11-20T11:00")).promiseDate).toBe(
+      "2026-11-27",
+    );
+  });
+
+  it("counts 'give me a week' and 'de hoy en ocho' from today", () => {
+    expect(classifyReply("give me a week", options).promiseDate).toBe("2026-11-25");
+    expect(classifyReply("de hoy en ocho le pago", options).promiseDate).toBe("2026-11-25");
+  });
+
+  it("takes a bare plan keyword or menu number as PLAN, with its installments", () => {
+    expect(classifyReply("Plan porfavor", options).intent).toBe("PLAN");
+    expect(classifyReply("3", options)).toMatchObject({ intent: "PLAN", installments: 3 });
+    expect(classifyReply("1", options).intent).toBe("OTHER");
+  });
+
+  it("asks what this is when the reply asks whether it is a scam, and disputes when it says so", () => {
+    expect(classifyReply("is this a scam?", options).intent).toBe("HELP");
+    expect(classifyReply("¿es fraude?", options).intent).toBe("HELP");
+    expect(classifyReply("esto es un fraude", options).intent).toBe("DISPUTE");
+  });
+
+  it("does not read an appointment, a visit for something else or a put-off answer as a promise", () => {
+    expect(
+      classifyReply("Se puede cambiar mi cita del martes para el jueves?", options).intent,
+    ).toBe("OTHER");
+    expect(classifyReply("I'll stop by the shop tomorrow to pick up my car", options).intent).toBe(
+      "OTHER",
+    );
+    expect(classifyReply("I'll stop by tomorrow to pay", options).intent).toBe("PROMISE");
+    expect(classifyReply("ok mañana te digo", options).intent).toBe("OTHER");
+    expect(classifyReply("mañana te hablo para pagarte", options).intent).toBe("PROMISE");
+  });
+});
