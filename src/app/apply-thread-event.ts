@@ -1,8 +1,8 @@
-import { transition } from "xstate";
 import type { ThreadInput } from "../../machines/thread.context.js";
 import { type ThreadEffect, toEffects } from "../../machines/thread.effects.js";
 import type { ThreadEvent } from "../../machines/thread.events.js";
-import { TIMER_KEYS, threadMachine } from "../../machines/thread.machine.js";
+import { TIMER_KEYS } from "../../machines/thread.machine.js";
+import { stepThread } from "../../machines/thread.step.js";
 import {
   persistThread,
   restoreThread,
@@ -36,7 +36,7 @@ export function advanceThread(
   at: Date,
 ): ThreadStep {
   const current = restoreThread(thread.snapshot, thread.machineVersion, input);
-  const [next, actions] = transition(threadMachine, current, event);
+  const [next, actions] = stepThread(current, event);
   if (next.status === "error") {
     throw new AppError("INTERNAL", `Thread machine failed on ${event.type}`, {
       retryable: false,
