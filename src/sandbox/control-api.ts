@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from "fastify";
 import { z } from "zod";
 import { AppError } from "../domain/errors.js";
 import { parseIsoDuration } from "../domain/iso-duration.js";
+import { recipientLocation } from "../domain/recipient-location.js";
 import type { QuickBooksEmulator } from "./emulators/quickbooks/quickbooks-emulator.js";
 import type { SlackEmulator } from "./emulators/slack/slack-emulator.js";
 import type { StripeEmulator } from "./emulators/stripe/stripe-emulator.js";
@@ -78,9 +79,11 @@ function asControlError(error: unknown): never {
     throw error;
   }
   const message = error instanceof Error ? error.message : String(error);
+  // QuickBooks' business errors say what went wrong in their detail, not their message.
+  const detail = (error as { detail?: unknown } | null)?.detail;
   throw new AppError(
     /not found|does not exist|no such/i.test(message) ? "NOT_FOUND" : "VALIDATION_FAILED",
-    message,
+    typeof detail === "string" && detail !== "" ? detail : message,
   );
 }
 
@@ -300,17 +303,23 @@ function emulatorState(emulators: NonNullable<ControlApiDeps["emulators"]>) {
   const qbo = emulators.quickbooks.snapshot();
   const names = new Map(qbo.customers.map((customer) => [customer.Id, customer.DisplayName]));
   const customerPhones = new Map<string, string>();
+  const phoneRegions = new Map<string, string>();
   for (const customer of qbo.customers) {
     const record = customer as {
       Mobile?: { FreeFormNumber?: string };
       PrimaryPhone?: { FreeFormNumber?: string };
+      BillAddr?: { CountrySubDivisionCode?: string };
     };
     const phone = record.Mobile?.FreeFormNumber ?? record.PrimaryPhone?.FreeFormNumber;
     if (phone) {
       customerPhones.set(phone, customer.DisplayName);
+      if (record.BillAddr?.CountrySubDivisionCode) {
+        phoneRegions.set(phone, record.BillAddr.CountrySubDivisionCode);
+      }
     }
   }
   const phones = new Set([...customerPhones.keys(), ...emulators.twilio.phones()]);
+  const docNumbers = new Map(qbo.invoices.map((invoice) => [invoice.Id, invoice.DocNumber]));
   return {
     customers: qbo.customers,
     invoices: qbo.invoices.map((invoice) => ({
@@ -327,7 +336,35 @@ function emulatorState(emulators: NonNullable<ControlApiDeps["emulators"]>) {
       e164,
       name: customerPhones.get(e164) ?? null,
       optedOut: emulators.twilio.isOptedOut(e164),
+      /** A fault the sandbox set on this phone ("landline", "30003"…), if any. */
+      fault: emulators.twilio.faultOf(e164),
+      /** Where the phone's owner most likely is, for reading quiet hours in the console. */
+      timeZone: recipientLocation({
+        e164,
+        timeZone: null,
+        region: phoneRegions.get(e164) ?? null,
+      }).timeZone,
       messages: phoneMessages(emulators.twilio, e164),
+    })),
+    // Payments recorded in QuickBooks: checks entered there and the app's Stripe write-backs.
+    quickbooksPayments: qbo.payments.map((payment) => ({
+      id: payment.Id,
+      date: payment.TxnDate,
+      customerId: payment.CustomerRef.value,
+      customerName: names.get(payment.CustomerRef.value) ?? payment.CustomerRef.name ?? "",
+      amount: payment.TotalAmt,
+      unapplied: payment.UnappliedAmt,
+      currency: payment.CurrencyRef.value,
+      invoices: payment.Line.flatMap((line) =>
+        line.LinkedTxn.filter((linked) => linked.TxnType === "Invoice").map((linked) => ({
+          id: linked.TxnId,
+          docNumber: docNumbers.get(linked.TxnId) ?? linked.TxnId,
+          amount: line.Amount,
+        })),
+      ),
+      reference: payment.PaymentRefNum ?? null,
+      memo: payment.PrivateNote ?? null,
+      createdAt: payment.MetaData.CreateTime,
     })),
     slack: emulators.slack.channelHistory().map((message) => ({
       ts: message.ts,

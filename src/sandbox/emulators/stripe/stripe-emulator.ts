@@ -81,6 +81,10 @@ export interface SandboxStripeSession {
   paymentIntentId: string | null;
   createdAt: string;
   expiresAt: string;
+  /** What the payer sees on the Checkout page, e.g. "Invoice payment". */
+  description: string;
+  /** Where "Cancel and go back" leads: for the app, the pay link the session came from. */
+  cancelUrl: string | null;
 }
 
 export interface SandboxStripePayment {
@@ -345,6 +349,8 @@ export class StripeEmulator implements Emulator {
       paymentIntentId: session.paymentIntentId,
       createdAt: new Date(session.created * 1000).toISOString(),
       expiresAt: new Date(session.expiresAt * 1000).toISOString(),
+      description: session.lineItems.map((item) => item.name).join(", "),
+      cancelUrl: session.cancelUrl,
     };
   }
 

@@ -213,6 +213,15 @@ export class TwilioEmulator implements Emulator {
     return this.optedOut.has(phone);
   }
 
+  /** The fault set on this recipient, as `setFault` took it ("landline", "30003"…), if any. */
+  faultOf(phone: string): string | null {
+    const fault = this.faults.get(phone);
+    if (!fault) {
+      return null;
+    }
+    return fault.kind === "error" ? String(fault.code) : fault.kind;
+  }
+
   /**
    * Makes this recipient misbehave from now on (see `TwilioFault`); `null` clears it, and
    * messages a `queue` fault held move on at the next `idle()`.
