@@ -4,7 +4,7 @@ import { localDateOf } from "../domain/calendar.js";
 import { AppError } from "../domain/errors.js";
 import { errorHandler, statusForCode } from "../http/error-handler.js";
 import { consolePage } from "./console-page.js";
-import { controlApiRoutes } from "./control-api.js";
+import { type ControlApiDeps, controlApiRoutes } from "./control-api.js";
 import { demoCompany } from "./demo-company.js";
 import type { EmulatorOptions } from "./emulator.js";
 import { QuickBooksEmulator } from "./emulators/quickbooks/quickbooks-emulator.js";
@@ -66,6 +66,11 @@ export interface SandboxOptions {
   seedDemo: boolean;
   /** Empties the app's side after the emulators were reset (and reseeded, if asked). */
   onReset?(seed: "demo" | null): Promise<void>;
+  /**
+   * The app's own sections of `GET /_sandbox/state`. The console shows a `threads` section,
+   * `Array<{ phone: string; state: string }>` (E.164, thread state), on each phone.
+   */
+  stateSections?: ControlApiDeps["stateSections"];
 }
 
 export function createEmulators(options: EmulatorOptions): SandboxEmulators {
@@ -148,6 +153,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       clock: options.clock,
       settle: options.settle,
       ...(options.nextWakeUp ? { nextWakeUp: options.nextWakeUp } : {}),
+      ...(options.stateSections ? { stateSections: options.stateSections } : {}),
       emulators,
       businessNumber: SANDBOX_CREDENTIALS.twilio.businessNumber,
       reset: async ({ seed }) => {
@@ -165,9 +171,13 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       },
     }),
   );
-  server.get("/", async (_request, reply) =>
-    reply.type("text/html; charset=utf-8").send(consolePage(options.appBaseUrl)),
-  );
+  const business = demoCompany("2000-01-01");
+  const page = consolePage({
+    appUrl: options.appBaseUrl,
+    businessName: business.companyName,
+    timeZone: business.timeZone,
+  });
+  server.get("/", async (_request, reply) => reply.type("text/html; charset=utf-8").send(page));
   if (options.seedDemo) {
     seedDemoCompany(emulators, options.clock);
   }

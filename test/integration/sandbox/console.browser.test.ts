@@ -1,5 +1,8 @@
+import pino from "pino";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SandboxClock } from "../../../src/sandbox/sandbox-clock.js";
+import { startSandbox } from "../../../src/sandbox/sandbox-server.js";
 import { browserTestsAvailable, launchChromium } from "../../helpers/browser.js";
 import { startSandboxedApp } from "../../helpers/start-sandboxed-app.js";
 
@@ -42,6 +45,33 @@ describe.skipIf(!browserTestsAvailable())("sandbox console in Chromium", () => {
       expect.objectContaining({ from: "phone", body: "le pago el viernes" }),
     );
   }, 60_000);
+
+  it("marks each phone with its thread state, when the app offers it, and its landline fault", async () => {
+    // The sandbox alone, with a state section standing in for the app's threads.
+    const sandbox = await startSandbox({
+      clock: new SandboxClock(new Date("2026-11-20T15:00:00Z"), { frozen: true }),
+      logger: pino({ level: "silent" }),
+      appBaseUrl: "http://127.0.0.1:9",
+      host: "127.0.0.1",
+      port: 0,
+      settle: async () => {},
+      seedDemo: true,
+      stateSections: { threads: () => [{ phone: "+15125550100", state: "paidClaimed" }] },
+    });
+    try {
+      const page = await browser.newPage();
+      await page.goto(sandbox.url);
+      const state = page.getByTestId("thread-state-+15125550100");
+      await expect.poll(() => state.count()).toBe(1);
+      expect(await state.textContent()).toBe("paidClaimed");
+      expect(await page.getByTestId("phone-+13035550109").textContent()).toContain(
+        "Landline: no texts",
+      );
+      expect(await page.getByTestId("balance-+15125550100").textContent()).toBe("Balance $293.00");
+    } finally {
+      await sandbox.close();
+    }
+  }, 30_000);
 
   it("moves the clock from the header", async () => {
     const page = await browser.newPage();
