@@ -35,6 +35,7 @@ export function chronoDates(text: string, now: LocalMoment, language: Language):
         text: result.text,
         weak: !start.isCertain("day") && !start.isCertain("weekday"),
         negated: false,
+        income: false,
         past: found < now.day,
       };
     });

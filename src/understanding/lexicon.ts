@@ -91,6 +91,12 @@ const lexiconSchema = z.object({
    * them is when the customer will answer, not when they will pay.
    */
   deferrals: z.array(z.string()).default([]),
+  /**
+   * Words of the customer's own income ("I get paid", "me pagan", "payday"): of two dates in
+   * different clauses, the one beside them is when the money comes, the other the promise
+   * ("Friday? I get paid Thursday night").
+   */
+  incomeWords: z.array(z.string()).default([]),
 });
 
 export type Lexicon = z.infer<typeof lexiconSchema>;

@@ -50,6 +50,8 @@ export interface DateMention {
   past: boolean;
   /** A negation stands right before or after it ("not today", "ahorita no tengo"). */
   negated: boolean;
+  /** Said as when the customer's money comes ("I get paid Thursday"), in a clause of its own. */
+  income: boolean;
 }
 
 function merge(): DateVocabulary {
@@ -88,6 +90,8 @@ const RELATION_BEFORE = new RegExp(
 const RANGE_ENDS = new Set(vocabulary.rangeEndHolidays);
 const NEGATIONS = new Set(LEXICONS.flatMap((lexicon) => lexicon.negations));
 const PAY_WORDS = bounded(wordAlternation(LEXICONS.flatMap((lexicon) => lexicon.payWords)), "");
+const incomeWords = LEXICONS.flatMap((lexicon) => lexicon.incomeWords);
+const INCOME_WORDS = incomeWords.length === 0 ? null : bounded(wordAlternation(incomeWords), "");
 /** How many words either side of "right now" / "ahorita" a word of paying may stand. */
 const PAYING_REACH = 3;
 const SHIFTABLE = new Set(["numeric-date", "month-day", "weekday", "weekday-date", "day-of-month"]);
@@ -406,12 +410,18 @@ function wordsAround(
   ];
 }
 
-/** Whether a word of paying stands within reach, in the same clause of the reply. */
-function besidePaying(text: string, start: number, end: number, clauses: number[]): boolean {
+/** Whether `words` stand within reach of text[start, end), in the same clause of the reply. */
+function inClauseBeside(
+  words: RegExp,
+  text: string,
+  start: number,
+  end: number,
+  clauses: number[],
+): boolean {
   const low = clauses.findLast((clause) => clause <= start) ?? 0;
   const high = clauses.find((clause) => clause >= end) ?? text.length;
   const [before, after] = wordsAround(text, start, end, PAYING_REACH, low, high);
-  return PAY_WORDS.test(before.join(" ")) || PAY_WORDS.test(after.join(" "));
+  return words.test(before.join(" ")) || words.test(after.join(" "));
 }
 
 function negatedAt(text: string, start: number, end: number): boolean {
@@ -442,7 +452,7 @@ export function findDates(text: string, now: LocalMoment, raw?: string): DateMen
       }
       if (rule.besidePaying === true) {
         clauses ??= raw === undefined ? [0] : clauseStarts(raw, text);
-        if (!besidePaying(text, start, end, clauses)) {
+        if (!inClauseBeside(PAY_WORDS, text, start, end, clauses)) {
           continue;
         }
       }
@@ -465,8 +475,16 @@ export function findDates(text: string, now: LocalMoment, raw?: string): DateMen
           weak: rule.weak === true || resolved.weak === true,
           past: resolved.past === true || resolved.day < now.day,
           negated: negatedAt(text, start, end),
+          income: false,
         });
       }
+    }
+  }
+  // Only worth reading clauses when there is a choice between dates.
+  if (mentions.length > 1 && raw !== undefined && INCOME_WORDS !== null) {
+    clauses ??= clauseStarts(raw, text);
+    for (const mention of mentions) {
+      mention.income = inClauseBeside(INCOME_WORDS, text, mention.start, mention.end, clauses);
     }
   }
   return mentions.sort((a, b) => a.start - b.start);
@@ -474,12 +492,14 @@ export function findDates(text: string, now: LocalMoment, raw?: string): DateMen
 
 /**
  * The date the customer commits to: the last firm future mention, else the last weak one; a
- * negated mention ("ahorita no tengo") only when no other future one was said.
+ * negated mention ("ahorita no tengo") only when no other future one was said, and the day the
+ * customer is paid ("I get paid Thursday") only when no other day is.
  */
 export function pickPromiseDate(mentions: readonly DateMention[]): DateMention | null {
   const anyFuture = mentions.filter((mention) => !mention.past);
   const affirmed = anyFuture.filter((mention) => !mention.negated);
-  const future = affirmed.length > 0 ? affirmed : anyFuture;
+  const promised = affirmed.filter((mention) => !mention.income);
+  const future = promised.length > 0 ? promised : affirmed.length > 0 ? affirmed : anyFuture;
   const firm = future.filter((mention) => !mention.weak);
   return firm.at(-1) ?? future.at(-1) ?? null;
 }

@@ -202,6 +202,15 @@ describe("rules added after the third and fourth blind sets", () => {
     );
   });
 
+  it("takes the promised day over the day the customer is paid, said in another clause", () => {
+    expect(classifyReply("Friday? I get paid Thursday night", options).promiseDate).toBe(
+      "2026-11-20",
+    );
+    expect(classifyReply("I get paid Thursday, I'll pay then", options).promiseDate).toBe(
+      "2026-11-19",
+    );
+  });
+
   it("counts 'give me a week' and 'de hoy en ocho' from today", () => {
     expect(classifyReply("give me a week", options).promiseDate).toBe("2026-11-25");
     expect(classifyReply("de hoy en ocho le pago", options).promiseDate).toBe("2026-11-25");
