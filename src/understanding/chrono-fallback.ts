@@ -36,6 +36,7 @@ export function chronoDates(text: string, now: LocalMoment, language: Language):
         weak: !start.isCertain("day") && !start.isCertain("weekday"),
         negated: false,
         income: false,
+        idle: false,
         past: found < now.day,
       };
     });

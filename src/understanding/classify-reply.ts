@@ -172,6 +172,7 @@ function decide(
     mention !== null &&
     !refusing &&
     !first.past &&
+    !first.idle &&
     fillerPrefix.exec(text)?.[0].length === first.start &&
     (connectors.test(`${text.slice(first.end)} `) || firstSentenceIsDate(raw, now))
   ) {

@@ -36,7 +36,7 @@ import { bounded, wordAlternation } from "./patterns.js";
 //   one; a holiday named as a greeting ("Happy Thanksgiving") and a part of the day only when
 //   nothing firmer was said;
 // - "right now" / "ahorita" is today only beside a word of paying ("ahorita le pago"); elsewhere
-//   it describes the moment ("money is tight right now") and is no date at all.
+//   it describes the moment ("money is tight right now") and is never the promise.
 
 export interface DateMention {
   /** Day number (see calendar.ts). */
@@ -52,6 +52,11 @@ export interface DateMention {
   negated: boolean;
   /** Said as when the customer's money comes ("I get paid Thursday"), in a clause of its own. */
   income: boolean;
+  /**
+   * Names the moment, not a day to pay ("money is tight right now"): never the promise, but it
+   * still takes the negation beside it ("not right now, maybe Friday").
+   */
+  idle: boolean;
 }
 
 function merge(): DateVocabulary {
@@ -450,11 +455,10 @@ export function findDates(text: string, now: LocalMoment, raw?: string): DateMen
       if (overlapping.length > 0 && !supersedes) {
         continue;
       }
+      let idle = false;
       if (rule.besidePaying === true) {
         clauses ??= raw === undefined ? [0] : clauseStarts(raw, text);
-        if (!inClauseBeside(PAY_WORDS, text, start, end, clauses)) {
-          continue;
-        }
+        idle = !inClauseBeside(PAY_WORDS, text, start, end, clauses);
       }
       const resolved = rule.resolve(match, now);
       if (resolved !== null) {
@@ -476,6 +480,7 @@ export function findDates(text: string, now: LocalMoment, raw?: string): DateMen
           past: resolved.past === true || resolved.day < now.day,
           negated: negatedAt(text, start, end),
           income: false,
+          idle,
         });
       }
     }
@@ -496,7 +501,7 @@ export function findDates(text: string, now: LocalMoment, raw?: string): DateMen
  * customer is paid ("I get paid Thursday") only when no other day is.
  */
 export function pickPromiseDate(mentions: readonly DateMention[]): DateMention | null {
-  const anyFuture = mentions.filter((mention) => !mention.past);
+  const anyFuture = mentions.filter((mention) => !mention.past && !mention.idle);
   const affirmed = anyFuture.filter((mention) => !mention.negated);
   const promised = affirmed.filter((mention) => !mention.income);
   const future = promised.length > 0 ? promised : affirmed.length > 0 ? affirmed : anyFuture;
