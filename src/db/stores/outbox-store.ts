@@ -33,7 +33,8 @@ export class DrizzleOutboxStore implements OutboxStore {
         .select({ id: outbox.id })
         .from(outbox)
         .where(and(eq(outbox.status, "pending"), lte(outbox.availableAt, now)))
-        .orderBy(asc(outbox.availableAt))
+        // Rows due together leave in the order their event queued them (created_at).
+        .orderBy(asc(outbox.availableAt), asc(outbox.createdAt))
         .limit(limit)
         .for("update", { skipLocked: true });
       if (due.length === 0) {

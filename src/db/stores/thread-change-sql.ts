@@ -54,14 +54,16 @@ export function threadChangeStatement(change: ThreadChange): Statement {
   for (const effect of change.effects) {
     switch (effect.type) {
       case "sendSms":
-        outboxRows.push(outboxRow("sendSms", effect.params, at));
+        outboxRows.push(outboxRow("sendSms", effect.params, at, outboxRows.length));
         break;
       case "notifyStaff": {
         const taskId = newId("task");
         taskRows.push(
           stmt`(${taskId}, ${effect.params.reason}, ${JSON.stringify(effect.params)}::text::jsonb)`,
         );
-        outboxRows.push(outboxRow("notifyStaff", { ...effect.params, taskId }, at));
+        outboxRows.push(
+          outboxRow("notifyStaff", { ...effect.params, taskId }, at, outboxRows.length),
+        );
         break;
       }
       case "recordConsent":
@@ -104,8 +106,8 @@ export function threadChangeStatement(change: ThreadChange): Statement {
   if (outboxRows.length > 0) {
     parts.push(stmt`new_outbox as (
       insert into outbox (id, company_id, thread_id, effect_type, payload, available_at, causation_id, created_at)
-      select v.id, ${thread.companyId}, upd.id, v.effect_type, v.payload, v.at, ${context.causationId}, v.at
-      from upd cross join (values ${joinStatements(outboxRows)}) as v(id, effect_type, payload, at))`);
+      select v.id, ${thread.companyId}, upd.id, v.effect_type, v.payload, v.at, ${context.causationId}, v.created_at
+      from upd cross join (values ${joinStatements(outboxRows)}) as v(id, effect_type, payload, at, created_at))`);
   }
   if (consentRows.length > 0) {
     parts.push(stmt`new_consent as (
@@ -147,8 +149,14 @@ export function threadChangeStatement(change: ThreadChange): Statement {
   return stmt`with ${joinStatements(parts)} select (select count(*) from upd)::int as applied`;
 }
 
-function outboxRow(effectType: string, payload: object, at: string): Statement {
-  return stmt`(${newId("outbox")}, ${effectType}, ${JSON.stringify(payload)}::text::jsonb, ${at}::text::timestamptz)`;
+/**
+ * The n-th row of one change is created n microseconds after the change: the dispatcher
+ * claims in `available_at`, then `created_at` order, so texts due together leave in the order
+ * the machine queued them (a card-number warning before the answer that carries the link).
+ */
+function outboxRow(effectType: string, payload: object, at: string, index: number): Statement {
+  return stmt`(${newId("outbox")}, ${effectType}, ${JSON.stringify(payload)}::text::jsonb,
+    ${at}::text::timestamptz, ${at}::text::timestamptz + ${String(index)}::text::int * interval '1 microsecond')`;
 }
 
 function textArray(values: readonly string[]): Statement {
