@@ -404,6 +404,8 @@ export async function startDuetext(
           port: config.SANDBOX_PORT,
           seedDemo: true,
           nextWakeUp: (after) => wakeUps.next(after),
+          // The console shows which state each customer's thread is in.
+          stateSections: { threads: () => companies.threadStates() },
           onReset: async () => {
             // The QuickBooks connection goes with the data; the company reconnects and imports
             // whatever the emulator now holds (the demo company, or nothing).

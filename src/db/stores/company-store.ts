@@ -32,6 +32,14 @@ export class DrizzleCompanyStore {
     return row !== undefined;
   }
 
+  /** Every thread's phone and top-level state (the sandbox console shows them). */
+  threadStates(): Promise<Array<{ phone: string; state: string }>> {
+    return this.db
+      .select({ phone: threads.phone, state: threads.state })
+      .from(threads)
+      .orderBy(threads.phone);
+  }
+
   /**
    * Everything the company has accumulated, gone, in one transaction; the company row stays
    * with default settings. The sandbox's reset: also drops webhooks no company claimed, since
