@@ -1,0 +1,212 @@
+import { and, eq, like, sql } from "drizzle-orm";
+import twilio from "twilio";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { transition } from "xstate";
+import { toEffects } from "../../../machines/thread.effects.js";
+import { threadMachine } from "../../../machines/thread.machine.js";
+import {
+  persistThread,
+  restoreThread,
+  THREAD_MACHINE_VERSION,
+} from "../../../machines/thread.versions.js";
+import { inboundEvents, messages, outbox, threads } from "../../../src/db/schema/index.js";
+import { PreparedFreshCustomerTextStore } from "../../../src/db/stores/fresh-customer-text-store.js";
+import { SANDBOX_CREDENTIALS } from "../../../src/sandbox/sandbox-server.js";
+import { type ReminderSandbox, startReminderSandbox } from "../reminders/reminder-kit.js";
+import { remindedCustomer, text } from "./conversation-kit.js";
+
+// How a customer's text reaches its thread. The usual case (a known customer whose thread
+// exists) is stored and applied in two statements, with no second inbound event; anything
+// else (a number nobody knows, a thread that moved on meanwhile) continues on the general
+// path from the stored event. Either way the text is applied once.
+
+let sandbox: ReminderSandbox;
+
+beforeAll(async () => {
+  // Monday 2027-02-01, 09:00 in Austin.
+  sandbox = await startReminderSandbox("2027-02-01T15:00:00Z");
+}, 60_000);
+
+afterAll(async () => {
+  await sandbox?.stop();
+});
+
+async function threadOf(phone: string) {
+  const [thread] = await sandbox.running.database.db
+    .select({ id: threads.id, version: threads.version, state: threads.state })
+    .from(threads)
+    .where(eq(threads.phone, phone));
+  if (!thread) {
+    throw new Error(`no thread for ${phone}`);
+  }
+  return thread;
+}
+
+async function textEvents(phone: string) {
+  return sandbox.running.database.db
+    .select({
+      id: inboundEvents.id,
+      type: inboundEvents.type,
+      status: inboundEvents.status,
+      threadId: inboundEvents.threadId,
+      externalId: inboundEvents.externalId,
+      payload: inboundEvents.payload,
+    })
+    .from(inboundEvents)
+    .where(
+      sql`${inboundEvents.payload}->>'From' = ${phone} or ${inboundEvents.payload}->>'phone' = ${phone}`,
+    );
+}
+
+describe("a customer's text", () => {
+  it("from a known customer: one stored event applied in place, the text in the history once; a redelivery changes nothing", async () => {
+    const phone = "+15125550191";
+    await remindedCustomer(sandbox, "Quick Path Quarry", phone);
+    const before = await threadOf(phone);
+
+    await text(sandbox, phone, "HELP");
+
+    const after = await threadOf(phone);
+    expect(after.version).toBe(before.version + 1);
+    const events = await textEvents(phone);
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({
+      type: "twilio.sms",
+      status: "processed",
+      threadId: after.id,
+    });
+    const inbound = await sandbox.running.database.db
+      .select({ body: messages.body })
+      .from(messages)
+      .where(and(eq(messages.threadId, after.id), eq(messages.direction, "inbound")));
+    expect(inbound).toEqual([{ body: "HELP" }]);
+    const sent = (await sandbox.messagesTo(phone)).length;
+
+    // Twilio delivers the same webhook again (same MessageSid), signed as it signs.
+    const stored = events[0]?.payload as Record<string, string>;
+    const url = `${sandbox.running.appUrl}/webhooks/twilio/sms`;
+    const response = await fetch(url, {
+      method: "POST",
+      headers: {
+        "content-type": "application/x-www-form-urlencoded",
+        "x-twilio-signature": twilio.getExpectedTwilioSignature(
+          SANDBOX_CREDENTIALS.twilio.authToken,
+          url,
+          stored,
+        ),
+      },
+      body: new URLSearchParams(stored).toString(),
+    });
+    expect(response.status).toBe(200);
+    await sandbox.advance("PT1M");
+    expect((await threadOf(phone)).version).toBe(after.version);
+    expect(await textEvents(phone)).toHaveLength(1);
+    expect((await sandbox.messagesTo(phone)).length).toBe(sent);
+  });
+
+  it("from a number nobody knows: the general path answers it for the only company", async () => {
+    const phone = "+15125550192";
+    await text(sandbox, phone, "HELP");
+    const events = await textEvents(phone);
+    expect(events.map((event) => `${event.type}:${event.status}`).sort()).toEqual([
+      "thread.event:processed",
+      "twilio.sms:processed",
+    ]);
+    const help = await sandbox.messagesTo(phone);
+    expect(help.some((message) => message.body.startsWith("Acme Plumbing & Heating"))).toBe(true);
+  });
+
+  it("whose thread moved on after it was read: nothing is written, and the stored text waits for the general path", async () => {
+    const phone = "+15125550193";
+    await remindedCustomer(sandbox, "Raced Rafters", phone);
+    const store = new PreparedFreshCustomerTextStore(sandbox.running.database.prepared);
+    const now = sandbox.running.clock.now();
+    const stored = await store.storeAndRead({
+      messageSid: "SMraced0000000000000000000000001",
+      from: phone,
+      payload: {
+        MessageSid: "SMraced0000000000000000000000001",
+        From: phone,
+        To: "+15125550000",
+        Body: "HELP",
+      },
+      receivedAt: now,
+      leaseUntil: new Date(now.getTime() + 30_000),
+    });
+    if (stored.status !== "stored" || stored.target === null) {
+      throw new Error("a known customer's text is read with its thread");
+    }
+    const { thread, input } = stored.target;
+    // Another writer (a payment, a timer) changes the thread in between.
+    await sandbox.running.database.db
+      .update(threads)
+      .set({ version: sql`${threads.version} + 1` })
+      .where(eq(threads.id, thread.id));
+    const event = {
+      type: "sms.received" as const,
+      at: now.toISOString(),
+      text: "HELP",
+      intent: "HELP" as const,
+      language: "en" as const,
+      promiseDate: null,
+      choice: null,
+      carrierConfirmedOptOut: false,
+      cardNumberRedacted: false,
+    };
+    const [next, actions] = transition(
+      threadMachine,
+      restoreThread(thread.snapshot, thread.machineVersion, input),
+      event,
+    );
+    const applied = await store.apply({
+      thread,
+      step: {
+        save: {
+          snapshot: persistThread(next),
+          state: "active",
+          machineVersion: THREAD_MACHINE_VERSION,
+          version: thread.version + 1,
+        },
+        effects: toEffects(actions),
+      },
+      context: { at: now, causationId: stored.eventId },
+      eventId: stored.eventId,
+      text: {
+        body: "HELP",
+        from: phone,
+        to: "+15125550000",
+        providerMessageId: "SMraced0000000000000000000000001",
+      },
+    });
+
+    expect(applied).toBe(false);
+    const [event0] = await sandbox.running.database.db
+      .select({ status: inboundEvents.status, availableAt: inboundEvents.availableAt })
+      .from(inboundEvents)
+      .where(eq(inboundEvents.id, stored.eventId));
+    expect(event0?.status).toBe("pending");
+    expect(event0?.availableAt.getTime()).toBe(now.getTime() + 30_000);
+    const queued = await sandbox.running.database.db
+      .select({ id: outbox.id })
+      .from(outbox)
+      .where(eq(outbox.causationId, stored.eventId));
+    expect(queued).toEqual([]);
+    const recorded = await sandbox.running.database.db
+      .select({ id: messages.id })
+      .from(messages)
+      .where(like(messages.providerMessageId, "SMraced%"));
+    expect(recorded).toEqual([]);
+
+    // Once its lease is over, the inbound retry pass applies it on the general path, once.
+    await sandbox.advance("PT1M");
+    const [done] = await sandbox.running.database.db
+      .select({ status: inboundEvents.status })
+      .from(inboundEvents)
+      .where(eq(inboundEvents.id, stored.eventId));
+    expect(done?.status).toBe("processed");
+    // After the reminder, exactly one answer (the HELP text, naming how to reach billing).
+    const answers = (await sandbox.messagesTo(phone)).slice(1);
+    expect(answers).toHaveLength(1);
+    expect(answers[0]?.body).toContain("(512) 555-0199");
+  });
+});
