@@ -11,6 +11,13 @@ import { threadChangeStatement } from "./thread-change-sql.js";
 // The customer-text fast path's two statements, sent prepared (one Bind/Execute each once a
 // connection has seen them). The first stores the text and reads, in the same round trip,
 // the sender's thread and everything the machine needs; the second is the thread change.
+//
+// The first commits without waiting for its WAL flush (synchronous_commit off for that
+// statement's own transaction only): the webhook is answered only after a later synchronous
+// commit (the thread change, or the general path's transaction, or its failure count), and
+// flushing that commit flushes the stored text with it, since the WAL is one sequence. A
+// server crash before then loses a text Twilio was never told we had, as a crash before the
+// insert would. One flush per text instead of two.
 
 const STORE_AND_READ = `
 with ev as (
@@ -29,7 +36,8 @@ sender as (
   order by t.updated_at desc nulls last
   limit 1
 )
-select (select id from ev) as event_id,
+select set_config('synchronous_commit', 'off', true) as commit_mode,
+  (select id from ev) as event_id,
   (select id from inbound_events where provider = 'twilio' and external_id = $2) as existing_id,
   s.company_id, s.customer_id, s.time_zone, s.region, s.language, s.thread_id, s.snapshot,
   s.machine_version, s.version,
