@@ -150,6 +150,30 @@ describe("rendering every template", () => {
     });
   });
 
+  it("words reminders with dates, not days counted from now, so a text sent late stays true", () => {
+    // A reminder can go out days after its rung (a Sunday, a holiday, a cap, a late first
+    // sync): only reminder.due_today says "today", and the ladder sends it on the due date
+    // alone (src/domain/ladder.ts reminderTemplateFor); it names the date as well.
+    const relative: Record<Language, RegExp> = {
+      en: /\b(?:today|tomorrow|yesterday|tonight|this week|next week|in \d+ days?|\d+ days? (?:ago|late|past|overdue|from now))\b/i,
+      es: /(?<!\p{L})(?:hoy|mañana|ayer|esta noche|esta semana|la próxima semana|en \d+ días?|hace \d+ días?)(?!\p{L})/iu,
+    };
+    const reminders = files.filter((file) => file.meta.kind === "reminder");
+    expect(reminders.length).toBe(14);
+    for (const file of reminders) {
+      const found = file.body.match(relative[file.language as Language])?.[0] ?? null;
+      const label = `${file.id}.${file.language}`;
+      if (file.id === "reminder.due_today") {
+        expect(found?.toLowerCase(), label).toBe(file.language === "en" ? "today" : "hoy");
+        expect(file.body, label).toContain("{{dueDate}}");
+      } else {
+        expect(found, label).toBeNull();
+      }
+    }
+    expect(renderTypical("reminder.due_today", "en").body).toContain("is due today, Nov 10.");
+    expect(renderTypical("reminder.due_today", "es").body).toContain("vence hoy, 10 de noviembre.");
+  });
+
   it("keeps links, amounts and offers out of the opt-out confirmations", () => {
     for (const id of ["reply.stop_confirm", "reply.wrong_number_confirm"]) {
       for (const language of LANGUAGES) {
