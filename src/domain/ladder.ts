@@ -59,11 +59,41 @@ function latestReached(steps: readonly LadderStep[], age: number): LadderStep | 
 }
 
 /**
+ * The template whose words are true for a text that goes out `daysPastDue` days after the due
+ * date it names (negative = before). A rung is often reached late (a due date on a Sunday or
+ * a holiday, a first sync after the date, a paused ladder) and templates cannot count days:
+ * "due today" / "vence hoy" goes out on the due date only (after it the text reads "was due
+ * <date>", before it "due <date>"), and the overdue wordings ("was due", "venció") never go
+ * out on or before the due date (a rung an admin put there reads as the due-date or friendly
+ * text instead, without its plan offer). `reminder.before_due` and `reminder.final` state only
+ * the date, so they are true on any day; before_due still gives way to the overdue wording
+ * once past due. The ladder applies this on the day it plans; a text held back to a later
+ * day is rendered by the dispatcher, which can apply it again with the send day.
+ */
+export function reminderTemplateFor(
+  template: ReminderTemplate,
+  daysPastDue: number,
+): ReminderTemplate {
+  if (template === "reminder.final") {
+    return template;
+  }
+  if (daysPastDue > 0) {
+    return template === "reminder.before_due" || template === "reminder.due_today"
+      ? "reminder.overdue"
+      : template;
+  }
+  if (daysPastDue === 0) {
+    return template === "reminder.before_due" ? template : "reminder.due_today";
+  }
+  return "reminder.before_due";
+}
+
+/**
  * What the ladder asks for today. The customer's oldest open invoice leads: its rungs decide
  * when a text goes and how it reads, and every other invoice that has reached the ladder is
  * named in the same text (one text, the total, the most urgent wording), so several
  * invoices never mean several texts. A rung missed while sending was paused is not replayed:
- * only the latest reached rung counts.
+ * only the latest reached rung counts, worded for today (`reminderTemplateFor`).
  */
 export function planReminder(input: LadderInput): ReminderPlan {
   const steps = input.settings.ladders[input.segment];
@@ -116,7 +146,11 @@ export function planReminder(input: LadderInput): ReminderPlan {
   if (latest.action === "text") {
     return {
       ...nothing,
-      text: { template: latest.template, invoiceIds: ids },
+      // The lead's due date is the one the text names (the earliest of those covered).
+      text: {
+        template: reminderTemplateFor(latest.template, daysBetween(lead.dueDate, input.today)),
+        invoiceIds: ids,
+      },
       marks,
       nextDate,
     };
