@@ -147,61 +147,55 @@ function logUnderstood(
 
 // ---------------------------------------------------------------------------------------
 // The usual case, in two statements: a text from a known customer whose thread exists is
-// stored and read in one round trip, and applied to the thread in one more (snapshot,
-// effects, the event marked processed, the text in the history), optimistically at the
-// version read. Anything else (an unknown number, no thread yet, a concurrent change to the
-// thread, an error) continues on the general path above from the stored event.
+// read with that thread in one round trip and applied in one more, which stores the text as
+// its inbound event together with the thread change (snapshot, effects, the text in the
+// history), optimistically at the version read. Anything else (an unknown number, no thread
+// yet, a concurrent change to the thread, an error) goes the general way above.
 
-/** What applying a fresh text needs, read together with storing it. */
+/** What applying a fresh text needs. */
 export interface CustomerTextTarget {
   thread: LockedThread;
   input: ThreadInput;
   customer: CustomerTextSender["customer"];
 }
 
-export type StoredCustomerText =
+export type CustomerTextRead =
   | { status: "duplicate"; eventId: string }
-  | { status: "stored"; eventId: string; target: CustomerTextTarget | null };
+  | { status: "new"; target: CustomerTextTarget | null };
+
+export type AppliedCustomerText =
+  | { outcome: "applied" | "pending"; eventId: string }
+  | { outcome: "duplicate" };
 
 export interface FreshCustomerTextStore {
+  /** Whether this MessageSid is already stored, and its sender's thread with the machine's input. */
+  read(text: { messageSid: string; from: string }): Promise<CustomerTextRead>;
   /**
-   * Stores the text as a `twilio.sms` inbound event (once per MessageSid), not to be picked up
-   * by retries before `leaseUntil`, and reads its sender's thread and what the machine needs.
+   * Stores the text with the change: `applied` if the thread was still at the version read,
+   * `pending` (stored for the general path, nothing else written) if it had moved on,
+   * `duplicate` if the MessageSid was stored meanwhile.
    */
-  storeAndRead(text: {
-    messageSid: string;
-    from: string;
-    payload: Record<string, string>;
-    receivedAt: Date;
-    leaseUntil: Date;
-  }): Promise<StoredCustomerText>;
-  /** Applies the change if the thread is still at the version read; false if it moved on. */
-  apply(change: ThreadChangeWithText): Promise<boolean>;
+  apply(change: ThreadChangeWithText): Promise<AppliedCustomerText>;
 }
 
 export interface ThreadChangeWithText {
   thread: LockedThread;
   step: ThreadStep;
   context: EffectContext;
-  eventId: string;
+  /** The webhook's form as stored for a `twilio.sms` event. */
+  payload: Record<string, unknown>;
   text: { body: string; from: string; to: string; providerMessageId: string };
 }
 
 export interface AcceptCustomerTextDeps {
   store: FreshCustomerTextStore;
-  /** Stores an event the fast path cannot take and processes it (receiveInboundEvent). */
+  /** Stores an event and processes it on the general path (receiveInboundEvent). */
   receive(event: Omit<NewInboundEvent, "receivedAt">): Promise<InboundOutcome & { id?: string }>;
   /** Processes an already stored event on the general path (processInboundEvent). */
   process(id: string, fresh: { type: string; payload: unknown }): Promise<InboundOutcome>;
   clock: Clock;
   logger: Logger;
 }
-
-/**
- * While the fast path works on a stored text, the inbound retry pass leaves it alone; after
- * a crash it is picked up this much later.
- */
-const FRESH_TEXT_LEASE_MS = 30_000;
 
 /** Receives a `twilio.sms` webhook event: the fast path when it can, else the general one. */
 export function acceptCustomerText(
@@ -214,54 +208,53 @@ export function acceptCustomerText(
       return deps.receive(event);
     }
     const sms = parsed.data;
+    const read = await deps.store.read({ messageSid: event.externalId, from: sms.From });
+    if (read.status === "duplicate") {
+      return { status: "duplicate", id: read.eventId };
+    }
+    if (read.target === null) {
+      return deps.receive(event);
+    }
+    const { target } = read;
     const now = deps.clock.now();
-    const stored = await deps.store.storeAndRead({
-      messageSid: event.externalId,
-      from: sms.From,
-      payload: event.payload as Record<string, string>,
-      receivedAt: now,
-      leaseUntil: new Date(now.getTime() + FRESH_TEXT_LEASE_MS),
-    });
-    if (stored.status === "duplicate") {
-      return { status: "duplicate", id: stored.eventId };
-    }
-    const fresh = { type: event.type, payload: event.payload };
-    const general = async () => ({
-      ...(await deps.process(stored.eventId, fresh)),
-      id: stored.eventId,
-    });
-    const { target } = stored;
-    if (target === null) {
-      return general();
-    }
+    let applied: AppliedCustomerText;
+    let textEvent: ReturnType<typeof customerTextEvent>;
+    let step: ThreadStep;
     try {
-      const textEvent = customerTextEvent(sms, target.customer, now);
-      const step = advanceThread(target.thread, target.input, textEvent, now);
-      const applied = await deps.store.apply({
+      textEvent = customerTextEvent(sms, target.customer, now);
+      step = advanceThread(target.thread, target.input, textEvent, now);
+      applied = await deps.store.apply({
         thread: target.thread,
         step,
-        context: { at: now, causationId: stored.eventId },
-        eventId: stored.eventId,
+        context: { at: now, causationId: `sms:${sms.MessageSid}` },
+        payload: event.payload as Record<string, unknown>,
         text: { body: sms.Body, from: sms.From, to: sms.To, providerMessageId: sms.MessageSid },
       });
-      if (!applied) {
-        return general();
-      }
-      logUnderstood(deps.logger, sms.MessageSid, textEvent);
-      return {
-        status: "processed",
-        threadId: target.thread.id,
-        state: step.save.state,
-        version: step.save.version,
-        id: stored.eventId,
-      };
     } catch (error) {
-      // The stored event is intact: the general path retries, rejects or dead-letters it.
+      // Nothing was written: the general path stores the text and retries, rejects or
+      // dead-letters it.
       deps.logger.warn(
         { messageSid: sms.MessageSid, err: error instanceof Error ? error.message : String(error) },
         "fast path failed; continuing on the general path",
       );
-      return general();
+      return deps.receive(event);
     }
+    if (applied.outcome === "duplicate") {
+      return deps.receive(event);
+    }
+    if (applied.outcome === "pending") {
+      return {
+        ...(await deps.process(applied.eventId, { type: event.type, payload: event.payload })),
+        id: applied.eventId,
+      };
+    }
+    logUnderstood(deps.logger, sms.MessageSid, textEvent);
+    return {
+      status: "processed",
+      threadId: target.thread.id,
+      state: step.save.state,
+      version: step.save.version,
+      id: applied.eventId,
+    };
   };
 }

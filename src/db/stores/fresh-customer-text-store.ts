@@ -1,7 +1,8 @@
 import type { ThreadInput } from "../../../machines/thread.context.js";
 import type {
+  AppliedCustomerText,
+  CustomerTextRead,
   FreshCustomerTextStore,
-  StoredCustomerText,
   ThreadChangeWithText,
 } from "../../app/receive-customer-text.js";
 import type { PreparedRunner } from "../client.js";
@@ -9,36 +10,25 @@ import { newId } from "../ids.js";
 import { threadChangeStatement } from "./thread-change-sql.js";
 
 // The customer-text fast path's two statements, sent prepared (one Bind/Execute each once a
-// connection has seen them). The first stores the text and reads, in the same round trip,
-// the sender's thread and everything the machine needs; the second is the thread change.
-//
-// The first commits without waiting for its WAL flush (synchronous_commit off for that
-// statement's own transaction only): the webhook is answered only after a later synchronous
-// commit (the thread change, or the general path's transaction, or its failure count), and
-// flushing that commit flushes the stored text with it, since the WAL is one sequence. A
-// server crash before then loses a text Twilio was never told we had, as a crash before the
-// insert would. One flush per text instead of two.
+// connection has seen them). The first only reads: whether this MessageSid is already
+// stored, the sender's thread and everything the machine needs. The second is the thread
+// change, which stores the text as its inbound event in the same transaction (processed, or
+// pending for the general path if the thread moved on meanwhile). Nothing is written before
+// the change: the webhook is answered only after it, so a crash in between loses a text
+// Twilio was never told we had, exactly as a crash before a separate insert would.
 
-const STORE_AND_READ = `
-with ev as (
-  insert into inbound_events (id, provider, external_id, type, payload, received_at, available_at)
-  values ($1, 'twilio', $2, 'twilio.sms', $3::text::jsonb, $4::text::timestamptz, $5::text::timestamptz)
-  on conflict (provider, external_id) do nothing
-  returning id
-),
-sender as (
+const READ = `
+with sender as (
   select p.company_id, p.customer_id, c.time_zone, c.region, c.language,
     t.id as thread_id, t.snapshot, t.machine_version, t.version
   from phones p
   left join customers c on c.id = p.customer_id
   left join threads t on t.company_id = p.company_id and t.phone = p.e164
-  where p.e164 = $6
+  where p.e164 = $2
   order by t.updated_at desc nulls last
   limit 1
 )
-select set_config('synchronous_commit', 'off', true) as commit_mode,
-  (select id from ev) as event_id,
-  (select id from inbound_events where provider = 'twilio' and external_id = $2) as existing_id,
+select (select id from inbound_events where provider = 'twilio' and external_id = $1) as existing_id,
   s.company_id, s.customer_id, s.time_zone, s.region, s.language, s.thread_id, s.snapshot,
   s.machine_version, s.version,
   co.time_zone as company_time_zone, co.default_language as company_language,
@@ -50,8 +40,7 @@ from (select 1) as one
 left join sender s on true
 left join companies co on co.id = s.company_id`;
 
-interface StoredRow extends Record<string, unknown> {
-  event_id: string | null;
+interface ReadRow extends Record<string, unknown> {
   existing_id: string | null;
   company_id: string | null;
   customer_id: string | null;
@@ -70,28 +59,12 @@ interface StoredRow extends Record<string, unknown> {
 export class PreparedFreshCustomerTextStore implements FreshCustomerTextStore {
   constructor(private readonly run: PreparedRunner) {}
 
-  async storeAndRead(text: {
-    messageSid: string;
-    from: string;
-    payload: Record<string, string>;
-    receivedAt: Date;
-    leaseUntil: Date;
-  }): Promise<StoredCustomerText> {
-    const [row] = await this.run<StoredRow>(STORE_AND_READ, [
-      newId("inboundEvent"),
-      text.messageSid,
-      JSON.stringify(text.payload),
-      text.receivedAt.toISOString(),
-      text.leaseUntil.toISOString(),
-      text.from,
-    ]);
+  async read(text: { messageSid: string; from: string }): Promise<CustomerTextRead> {
+    const [row] = await this.run<ReadRow>(READ, [text.messageSid, text.from]);
     if (!row) {
-      throw new Error("storing a customer text returned no row");
+      throw new Error("reading a customer text's thread returned no row");
     }
-    if (row.event_id === null) {
-      if (row.existing_id === null) {
-        throw new Error(`Customer text ${text.messageSid} was neither stored nor found`);
-      }
+    if (row.existing_id !== null) {
       return { status: "duplicate", eventId: row.existing_id };
     }
     if (
@@ -101,15 +74,14 @@ export class PreparedFreshCustomerTextStore implements FreshCustomerTextStore {
       row.version === null ||
       row.company_time_zone === null
     ) {
-      return { status: "stored", eventId: row.event_id, target: null };
+      return { status: "new", target: null };
     }
     // As the pipeline's threadInput reads it: the customer's language and zone, else the
     // company's.
     const language =
       row.customer_id !== null ? (row.language ?? row.company_language) : row.company_language;
     return {
-      status: "stored",
-      eventId: row.event_id,
+      status: "new",
       target: {
         thread: {
           id: row.thread_id,
@@ -134,16 +106,26 @@ export class PreparedFreshCustomerTextStore implements FreshCustomerTextStore {
     };
   }
 
-  async apply(change: ThreadChangeWithText): Promise<boolean> {
+  async apply(change: ThreadChangeWithText): Promise<AppliedCustomerText> {
+    const eventId = newId("inboundEvent");
     const { text, params } = threadChangeStatement({
       thread: change.thread,
       effects: change.step.effects,
       context: change.context,
       save: change.step.save,
-      processedEventId: change.eventId,
+      inboundEvent: {
+        id: eventId,
+        provider: "twilio",
+        externalId: change.text.providerMessageId,
+        type: "twilio.sms",
+        payload: change.payload,
+      },
       inboundMessage: change.text,
     }).render();
-    const [row] = await this.run<{ applied: number }>(text, params);
-    return Number(row?.applied ?? 0) === 1;
+    const [row] = await this.run<{ applied: number; stored: number }>(text, params);
+    if (Number(row?.stored ?? 0) === 0) {
+      return { outcome: "duplicate" };
+    }
+    return { outcome: Number(row?.applied ?? 0) === 1 ? "applied" : "pending", eventId };
   }
 }

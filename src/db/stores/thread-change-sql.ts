@@ -10,8 +10,8 @@ import {
 } from "../statement.js";
 
 // Everything one event does to a thread, as ONE statement: the new snapshot, the ledger rows,
-// timers and outbox rows its effects ask for, the inbound event marked processed and the
-// customer's own text in the history. Each write is a data-modifying CTE gated on the thread
+// timers and outbox rows its effects ask for, the inbound event itself and the customer's
+// own text in the history. Each write is a data-modifying CTE gated on the thread
 // update, so with `save` the whole change applies only if the thread is still at the version
 // it was read at (an optimistic writer that lost a race changes nothing and can retry under
 // a lock). Round trips, not SQL, are most of an event's cost: one statement instead of one
@@ -23,13 +23,26 @@ export interface ThreadChange {
   context: EffectContext;
   /** The thread's new state; without it only the effects are written (thread already locked). */
   save?: ThreadSave;
-  /** The stored inbound event this change applies, marked processed with it. */
-  processedEventId?: string;
+  /**
+   * The provider event this change applies, stored by the same statement: processed when the
+   * change applies, pending (for the general path) when the thread had moved on. If an event
+   * with the same provider id is already stored, this is a redelivery and nothing is written.
+   */
+  inboundEvent?: {
+    id: string;
+    provider: string;
+    externalId: string;
+    type: string;
+    payload: Record<string, unknown>;
+  };
   /** The customer's own text, recorded in the thread's history (once per provider id). */
   inboundMessage?: { body: string; from: string; to: string; providerMessageId: string };
 }
 
-/** One row, `applied`: 1 when the change was written, 0 when the thread had moved on. */
+/**
+ * One row: `applied` 1 when the change was written, 0 when the thread had moved on (or the
+ * event was a redelivery); with `inboundEvent`, `stored` 1 when the event was stored.
+ */
 export function threadChangeStatement(change: ThreadChange): Statement {
   const { thread, context } = change;
   const at = context.at.toISOString();
@@ -42,7 +55,12 @@ export function threadChangeStatement(change: ThreadChange): Statement {
             version = ${String(change.save.version)}::text::int,
             next_timer_at = ${nextTimerAt(thread.id, change.effects)},
             updated_at = now()
-          where id = ${thread.id} and version = ${String(thread.version)}::text::int
+          where id = ${thread.id} and version = ${String(thread.version)}::text::int${
+            change.inboundEvent
+              ? stmt` and not exists (select 1 from inbound_events
+                  where provider = ${change.inboundEvent.provider} and external_id = ${change.inboundEvent.externalId})`
+              : emptyStatement
+          }
           returning id)`
       : stmt`upd as (select ${thread.id}::text as id)`,
   ];
@@ -129,11 +147,18 @@ export function threadChangeStatement(change: ThreadChange): Statement {
         ${textArray(promise.invoiceIds)}, ${at}::text::timestamptz
       from upd)`);
   }
-  if (change.processedEventId !== undefined) {
-    parts.push(stmt`processed as (
-      update inbound_events set status = 'processed', thread_id = upd.id,
-        processed_at = ${at}::text::timestamptz, error = null
-      from upd where inbound_events.id = ${change.processedEventId} and inbound_events.status = 'pending')`);
+  if (change.inboundEvent) {
+    const event = change.inboundEvent;
+    parts.push(stmt`stored as (
+      insert into inbound_events (id, provider, external_id, type, payload, received_at,
+        available_at, status, thread_id, processed_at)
+      select ${event.id}, ${event.provider}, ${event.externalId}, ${event.type},
+        ${JSON.stringify(event.payload)}::text::jsonb, ${at}::text::timestamptz, ${at}::text::timestamptz,
+        case when applied.id is null then 'pending' else 'processed' end, applied.id,
+        case when applied.id is null then null else ${at}::text::timestamptz end
+      from (select 1) as one left join upd as applied on true
+      on conflict (provider, external_id) do nothing
+      returning id)`);
   }
   if (change.inboundMessage) {
     const message = change.inboundMessage;
@@ -146,7 +171,9 @@ export function threadChangeStatement(change: ThreadChange): Statement {
       from upd
       on conflict (provider_message_id) do nothing)`);
   }
-  return stmt`with ${joinStatements(parts)} select (select count(*) from upd)::int as applied`;
+  return stmt`with ${joinStatements(parts)} select (select count(*) from upd)::int as applied${
+    change.inboundEvent ? stmt`, (select count(*) from stored)::int as stored` : emptyStatement
+  }`;
 }
 
 /**

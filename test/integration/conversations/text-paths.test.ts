@@ -17,8 +17,8 @@ import { remindedCustomer, text } from "./conversation-kit.js";
 
 // How a customer's text reaches its thread. The usual case (a known customer whose thread
 // exists) is stored and applied in two statements, with no second inbound event; anything
-// else (a number nobody knows, a thread that moved on meanwhile) continues on the general
-// path from the stored event. Either way the text is applied once.
+// else (a number nobody knows, a thread that moved on meanwhile) goes the general way.
+// Either way the text is applied once.
 
 let sandbox: ReminderSandbox;
 
@@ -116,27 +116,17 @@ describe("a customer's text", () => {
     expect(help.some((message) => message.body.startsWith("Acme Plumbing & Heating"))).toBe(true);
   });
 
-  it("whose thread moved on after it was read: nothing is written, and the stored text waits for the general path", async () => {
+  it("whose thread moved on after it was read: only the text is stored, and the general path applies it once", async () => {
     const phone = "+15125550193";
     await remindedCustomer(sandbox, "Raced Rafters", phone);
     const store = new PreparedFreshCustomerTextStore(sandbox.running.database.prepared);
     const now = sandbox.running.clock.now();
-    const stored = await store.storeAndRead({
-      messageSid: "SMraced0000000000000000000000001",
-      from: phone,
-      payload: {
-        MessageSid: "SMraced0000000000000000000000001",
-        From: phone,
-        To: "+15125550000",
-        Body: "HELP",
-      },
-      receivedAt: now,
-      leaseUntil: new Date(now.getTime() + 30_000),
-    });
-    if (stored.status !== "stored" || stored.target === null) {
+    const sid = "SMraced0000000000000000000000001";
+    const read = await store.read({ messageSid: sid, from: phone });
+    if (read.status !== "new" || read.target === null) {
       throw new Error("a known customer's text is read with its thread");
     }
-    const { thread, input } = stored.target;
+    const { thread, input } = read.target;
     // Another writer (a payment, a timer) changes the thread in between.
     await sandbox.running.database.db
       .update(threads)
@@ -158,6 +148,7 @@ describe("a customer's text", () => {
       restoreThread(thread.snapshot, thread.machineVersion, input),
       event,
     );
+    const payload = { MessageSid: sid, From: phone, To: "+15125550000", Body: "HELP" };
     const applied = await store.apply({
       thread,
       step: {
@@ -169,27 +160,24 @@ describe("a customer's text", () => {
         },
         effects: toEffects(actions),
       },
-      context: { at: now, causationId: stored.eventId },
-      eventId: stored.eventId,
-      text: {
-        body: "HELP",
-        from: phone,
-        to: "+15125550000",
-        providerMessageId: "SMraced0000000000000000000000001",
-      },
+      context: { at: now, causationId: `sms:${sid}` },
+      payload,
+      text: { body: "HELP", from: phone, to: "+15125550000", providerMessageId: sid },
     });
 
-    expect(applied).toBe(false);
-    const [event0] = await sandbox.running.database.db
-      .select({ status: inboundEvents.status, availableAt: inboundEvents.availableAt })
+    // Stored for the general path, and nothing else written.
+    if (applied.outcome !== "pending") {
+      throw new Error(`expected the text to wait for the general path, got ${applied.outcome}`);
+    }
+    const [stored] = await sandbox.running.database.db
+      .select({ status: inboundEvents.status, threadId: inboundEvents.threadId })
       .from(inboundEvents)
-      .where(eq(inboundEvents.id, stored.eventId));
-    expect(event0?.status).toBe("pending");
-    expect(event0?.availableAt.getTime()).toBe(now.getTime() + 30_000);
+      .where(eq(inboundEvents.id, applied.eventId));
+    expect(stored).toEqual({ status: "pending", threadId: null });
     const queued = await sandbox.running.database.db
       .select({ id: outbox.id })
       .from(outbox)
-      .where(eq(outbox.causationId, stored.eventId));
+      .where(eq(outbox.causationId, `sms:${sid}`));
     expect(queued).toEqual([]);
     const recorded = await sandbox.running.database.db
       .select({ id: messages.id })
@@ -197,12 +185,33 @@ describe("a customer's text", () => {
       .where(like(messages.providerMessageId, "SMraced%"));
     expect(recorded).toEqual([]);
 
-    // Once its lease is over, the inbound retry pass applies it on the general path, once.
+    // The same text applied again (a redelivery racing the first) is a duplicate.
+    expect(
+      (
+        await store.apply({
+          thread: { ...thread, version: thread.version + 1 },
+          step: {
+            save: {
+              snapshot: persistThread(next),
+              state: "active",
+              machineVersion: THREAD_MACHINE_VERSION,
+              version: thread.version + 2,
+            },
+            effects: [],
+          },
+          context: { at: now, causationId: `sms:${sid}` },
+          payload,
+          text: { body: "HELP", from: phone, to: "+15125550000", providerMessageId: sid },
+        })
+      ).outcome,
+    ).toBe("duplicate");
+
+    // The inbound retry pass applies it on the general path, once.
     await sandbox.advance("PT1M");
     const [done] = await sandbox.running.database.db
       .select({ status: inboundEvents.status })
       .from(inboundEvents)
-      .where(eq(inboundEvents.id, stored.eventId));
+      .where(eq(inboundEvents.id, applied.eventId));
     expect(done?.status).toBe("processed");
     // After the reminder, exactly one answer (the HELP text, naming how to reach billing).
     const answers = (await sandbox.messagesTo(phone)).slice(1);
