@@ -1,5 +1,6 @@
 import { formatDay, type LocalMoment, localMoment } from "./calendar.js";
 import { chronoDates } from "./chrono-fallback.js";
+import { voteByCues } from "./cues.js";
 import { detectLanguage } from "./detect-language.js";
 import { countInstallments } from "./installments.js";
 import { type IntentMatcher, masked, matcherFor, phraseMatch } from "./intent-matchers.js";
@@ -184,6 +185,11 @@ function decide(
   }
   if (mention !== null && !refusing && paying !== undefined) {
     return { intent: "PROMISE", confidence: 0.7, evidence: [`PROMISE "${paying}" with a date`] };
+  }
+  // No phrase rule recognised it: the cue words vote (cues.ts), never for STOP.
+  const vote = words.length === 0 ? null : voteByCues(raw, dates());
+  if (vote !== null) {
+    return { intent: vote.intent, confidence: 0.6, evidence: vote.evidence };
   }
   return { intent: "OTHER", confidence: words.length === 0 ? 0.3 : 0.5, evidence: [] };
 }

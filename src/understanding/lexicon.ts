@@ -1,7 +1,7 @@
 import { z } from "zod";
 import en from "./lexicons/en.json" with { type: "json" };
 import es from "./lexicons/es.json" with { type: "json" };
-import type { Intent, Language } from "./types.js";
+import { INTENTS, type Intent, type Language } from "./types.js";
 
 // The vocabulary lives in one JSON file per language; this module checks its shape once at load
 // and exposes it. Everything language-specific is data: adding a language is adding a file.
@@ -97,6 +97,11 @@ const lexiconSchema = z.object({
    * ("Friday? I get paid Thursday night").
    */
   incomeWords: z.array(z.string()).default([]),
+  /**
+   * The second stage's cue words (cues.ts), per intent: a word, a short phrase or a stem
+   * ("transfer*") and its weight; OTHER's cues ("lol", "jk") count against every intent.
+   */
+  cues: z.partialRecord(z.enum(INTENTS), z.record(z.string(), z.number())).default({}),
 });
 
 export type Lexicon = z.infer<typeof lexiconSchema>;

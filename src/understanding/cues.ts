@@ -1,0 +1,194 @@
+import { z } from "zod";
+import { LEXICONS } from "./lexicon.js";
+import symbols from "./lexicons/symbols.json" with { type: "json" };
+import { normalize, segments } from "./normalize.js";
+import type { DateMention } from "./resolve-date.js";
+import { INTENTS, type Intent } from "./types.js";
+
+// The second stage: for a reply no phrase rule recognised, a weighted vote of cue words. Each
+// lexicon lists, per intent, words, short phrases and stems ("transfer*") with a weight; a few
+// features of the reply ("#pastDate", "#amountQuestion") carry weights too (symbols.json). The
+// intent whose cues sum highest wins when it reaches the threshold and leads every other intent,
+// and the OTHER cues ("lol", "jk"), by the margin; anything weaker stays OTHER. A cue right after
+// a negation in the same clause ("no he pagado", "haven't paid") does not count for intents that
+// a negation turns around. STOP is never decided here: opt-outs stay rule-first.
+
+const scoringSchema = z.object({
+  threshold: z.number(),
+  margin: z.number(),
+  /** How many words before a cue a negation still reaches. */
+  negationReach: z.number().int(),
+  /** Intents whose cues a negation cancels ("haven't paid"); a dispute's "never" is its cue. */
+  negatable: z.array(z.enum(INTENTS)),
+  /** Words that negate, besides each lexicon's `negations`. */
+  negations: z.array(z.string()),
+  /** Weights of features of the whole reply, per intent. */
+  features: z.partialRecord(z.enum(INTENTS), z.record(z.string(), z.number())),
+});
+
+const scoring = scoringSchema.parse(symbols.cueScoring);
+
+type Weighted = { intent: Intent; weight: number; cue: string };
+
+const phrases = new Map<string, Weighted[]>();
+const stems: { prefix: string; entry: Weighted }[] = [];
+let longest = 1;
+for (const lexicon of LEXICONS) {
+  for (const [intent, cues] of Object.entries(lexicon.cues) as [Intent, Record<string, number>][]) {
+    if (intent === "STOP") {
+      throw new Error("STOP is never decided by cue words");
+    }
+    for (const [cue, weight] of Object.entries(cues)) {
+      if (cue.endsWith("*")) {
+        const prefix = normalize(cue.slice(0, -1));
+        stems.push({ prefix, entry: { intent, weight, cue } });
+        continue;
+      }
+      const key = normalize(cue);
+      longest = Math.max(longest, key.split(" ").length);
+      const list = phrases.get(key) ?? [];
+      // A word both lexicons list ("zelle", "invoice") counts once, at its higher weight.
+      const same = list.find((entry) => entry.intent === intent);
+      if (same === undefined) {
+        list.push({ intent, weight, cue });
+      } else {
+        same.weight = Math.max(same.weight, weight);
+      }
+      phrases.set(key, list);
+    }
+  }
+}
+const negationWords = new Set([
+  ...LEXICONS.flatMap((lexicon) => lexicon.negations),
+  ...scoring.negations,
+]);
+
+const AMOUNT = /\$ ?\d|\d+(?:[.,]\d+)? ?(?:dollars|dolares|bucks|usd)\b/i;
+const AMOUNT_QUESTION = /(?:\$ ?\d[\d.,]*|\d+ ?(?:dollars|dolares|bucks))[^.!\n]*\?/i;
+const QUESTION = /[?¿]/;
+
+export interface CueVote {
+  intent: Intent;
+  evidence: string[];
+}
+
+function featuresOf(raw: string, mentions: readonly DateMention[]): string[] {
+  const found: string[] = [];
+  if (QUESTION.test(raw)) {
+    found.push("#question");
+  }
+  if (AMOUNT.test(raw)) {
+    found.push("#amount");
+  }
+  if (AMOUNT_QUESTION.test(raw)) {
+    found.push("#amountQuestion");
+  }
+  if (mentions.some((mention) => mention.past && !mention.idle)) {
+    found.push("#pastDate");
+  }
+  if (mentions.some((mention) => !mention.past && !mention.idle && !mention.negated)) {
+    found.push("#futureDate");
+  }
+  return found;
+}
+
+/** The cues found in one clause, longest phrase first, each word counted once. */
+function clauseCues(words: readonly string[], found: { entry: Weighted; negated: boolean }[]) {
+  let lastNegation = Number.NEGATIVE_INFINITY;
+  for (let at = 0; at < words.length; ) {
+    let taken = 0;
+    const negated = at - lastNegation <= scoring.negationReach;
+    for (let size = Math.min(longest, words.length - at); size >= 1 && taken === 0; size -= 1) {
+      const list = phrases.get(
+        size === 1 ? (words[at] ?? "") : words.slice(at, at + size).join(" "),
+      );
+      if (list !== undefined) {
+        for (const entry of list) {
+          found.push({ entry, negated });
+        }
+        taken = size;
+      }
+    }
+    if (taken === 0) {
+      const word = words[at] ?? "";
+      for (const stem of stems) {
+        if (word.startsWith(stem.prefix)) {
+          found.push({ entry: stem.entry, negated });
+          taken = 1;
+        }
+      }
+    }
+    if (negationWords.has(words[at] ?? "")) {
+      lastNegation = at;
+    }
+    at += Math.max(taken, 1);
+  }
+}
+
+/**
+ * The second stage's vote for a reply the phrase rules left as OTHER, or null when no intent
+ * clears the threshold and margin.
+ */
+export function voteByCues(raw: string, mentions: readonly DateMention[]): CueVote | null {
+  const found: { entry: Weighted; negated: boolean }[] = [];
+  for (const clause of segments(raw)) {
+    clauseCues(clause.split(" "), found);
+  }
+  if (found.length === 0) {
+    return null;
+  }
+  const features = featuresOf(raw, mentions);
+  const scores = new Map<Intent, number>();
+  const why = new Map<Intent, string[]>();
+  const add = (intent: Intent, weight: number, label: string) => {
+    scores.set(intent, (scores.get(intent) ?? 0) + weight);
+    const list = why.get(intent) ?? [];
+    list.push(`${label} ${weight}`);
+    why.set(intent, list);
+  };
+  for (const { entry, negated } of found) {
+    if (negated && scoring.negatable.includes(entry.intent)) {
+      continue;
+    }
+    add(entry.intent, entry.weight, `"${entry.cue}"`);
+  }
+  for (const feature of features) {
+    for (const [intent, weights] of Object.entries(scoring.features) as [
+      Intent,
+      Record<string, number>,
+    ][]) {
+      const weight = weights[feature];
+      if (weight !== undefined && scores.has(intent)) {
+        add(intent, weight, feature);
+      }
+    }
+  }
+  let best: Intent | null = null;
+  let top = Number.NEGATIVE_INFINITY;
+  let runnerUp = 0;
+  for (const [intent, score] of scores) {
+    if (score > top) {
+      if (best !== null) {
+        runnerUp = Math.max(runnerUp, top);
+      }
+      best = intent;
+      top = score;
+    } else {
+      runnerUp = Math.max(runnerUp, score);
+    }
+  }
+  if (
+    best === null ||
+    best === "OTHER" ||
+    top < scoring.threshold ||
+    top - runnerUp < scoring.margin
+  ) {
+    return null;
+  }
+  return {
+    intent: best,
+    evidence: [
+      `${best} cues ${(why.get(best) ?? []).join(", ")} (score ${top.toFixed(1)}, next ${runnerUp.toFixed(1)})`,
+    ],
+  };
+}
