@@ -1,6 +1,6 @@
 import { formatDay, type LocalMoment, localMoment } from "./calendar.js";
 import { chronoDates } from "./chrono-fallback.js";
-import { voteByCues } from "./cues.js";
+import { overrideByCues, voteByCues } from "./cues.js";
 import { detectLanguage } from "./detect-language.js";
 import { countInstallments } from "./installments.js";
 import { type IntentMatcher, masked, matcherFor, phraseMatch } from "./intent-matchers.js";
@@ -130,6 +130,21 @@ function decide(
     }
   }
   const [best, ...others] = matched;
+  if (best !== undefined && others.length > 0 && best.intent !== "WRONG_NUMBER") {
+    const vote = overrideByCues(
+      raw,
+      dates(),
+      best.intent,
+      others.map((other) => other.intent),
+    );
+    if (vote !== null) {
+      return {
+        intent: vote.intent,
+        confidence: 0.6,
+        evidence: [...vote.evidence, `phrase rules: ${best.intent} "${best.phrase}"`],
+      };
+    }
+  }
   if (best !== undefined) {
     const evidence = [`${best.intent} phrase "${best.phrase}"`];
     for (const other of others) {
@@ -148,7 +163,8 @@ function decide(
       return "~";
     });
   }
-  const paying = payWords.exec(rest)?.[0];
+  // PROMISE's hard negatives ("can you stop by", "to check the AC") hold no word of paying.
+  const paying = payWords.exec(masked(rest, matcherFor("PROMISE")))?.[0];
   if (deferring !== undefined && paying === undefined) {
     return {
       intent: "OTHER",

@@ -24,6 +24,11 @@ const scoringSchema = z.object({
   negations: z.array(z.string()),
   /** Weights of features of the whole reply, per intent. */
   features: z.partialRecord(z.enum(INTENTS), z.record(z.string(), z.number())),
+  /**
+   * Which intents the cues may overrule when phrase rules matched several, and by which: a
+   * claim of payment beside a stronger dispute ("not mine … I paid for the brakes") is a dispute.
+   */
+  overrides: z.partialRecord(z.enum(INTENTS), z.array(z.enum(INTENTS))).default({}),
 });
 
 const scoring = scoringSchema.parse(symbols.cueScoring);
@@ -125,11 +130,13 @@ function clauseCues(words: readonly string[], found: { entry: Weighted; negated:
   }
 }
 
-/**
- * The second stage's vote for a reply the phrase rules left as OTHER, or null when no intent
- * clears the threshold and margin.
- */
-export function voteByCues(raw: string, mentions: readonly DateMention[]): CueVote | null {
+interface CueScores {
+  scores: Map<Intent, number>;
+  why: Map<Intent, string[]>;
+}
+
+/** Every intent's cue score for the reply (an intent with no cue is absent). */
+function scoreCues(raw: string, mentions: readonly DateMention[]): CueScores | null {
   const found: { entry: Weighted; negated: boolean }[] = [];
   for (const clause of segments(raw)) {
     clauseCues(clause.split(" "), found);
@@ -137,7 +144,6 @@ export function voteByCues(raw: string, mentions: readonly DateMention[]): CueVo
   if (found.length === 0) {
     return null;
   }
-  const features = featuresOf(raw, mentions);
   const scores = new Map<Intent, number>();
   const why = new Map<Intent, string[]>();
   const add = (intent: Intent, weight: number, label: string) => {
@@ -152,7 +158,7 @@ export function voteByCues(raw: string, mentions: readonly DateMention[]): CueVo
     }
     add(entry.intent, entry.weight, `"${entry.cue}"`);
   }
-  for (const feature of features) {
+  for (const feature of featuresOf(raw, mentions)) {
     for (const [intent, weights] of Object.entries(scoring.features) as [
       Intent,
       Record<string, number>,
@@ -163,10 +169,26 @@ export function voteByCues(raw: string, mentions: readonly DateMention[]): CueVo
       }
     }
   }
+  return { scores, why };
+}
+
+function describe(found: CueScores, intent: Intent, top: number, next: number): string {
+  return `${intent} cues ${(found.why.get(intent) ?? []).join(", ")} (score ${top.toFixed(1)}, next ${next.toFixed(1)})`;
+}
+
+/**
+ * The second stage's vote for a reply the phrase rules left as OTHER, or null when no intent
+ * clears the threshold and margin.
+ */
+export function voteByCues(raw: string, mentions: readonly DateMention[]): CueVote | null {
+  const found = scoreCues(raw, mentions);
+  if (found === null) {
+    return null;
+  }
   let best: Intent | null = null;
   let top = Number.NEGATIVE_INFINITY;
   let runnerUp = 0;
-  for (const [intent, score] of scores) {
+  for (const [intent, score] of found.scores) {
     if (score > top) {
       if (best !== null) {
         runnerUp = Math.max(runnerUp, top);
@@ -185,10 +207,37 @@ export function voteByCues(raw: string, mentions: readonly DateMention[]): CueVo
   ) {
     return null;
   }
-  return {
-    intent: best,
-    evidence: [
-      `${best} cues ${(why.get(best) ?? []).join(", ")} (score ${top.toFixed(1)}, next ${runnerUp.toFixed(1)})`,
-    ],
-  };
+  return { intent: best, evidence: [describe(found, best, top, runnerUp)] };
+}
+
+/**
+ * When phrase rules matched several intents, the cue words may overrule the priority order: a
+ * later-matched intent whose cues clear the threshold and lead the first's by the margin wins
+ * ("That's not mine, I paid for the brakes already and this is for an oil change I never got").
+ */
+export function overrideByCues(
+  raw: string,
+  mentions: readonly DateMention[],
+  first: Intent,
+  others: readonly Intent[],
+): CueVote | null {
+  const allowed = scoring.overrides[first];
+  if (allowed === undefined || !others.some((intent) => allowed.includes(intent))) {
+    return null;
+  }
+  const found = scoreCues(raw, mentions);
+  if (found === null) {
+    return null;
+  }
+  const base = found.scores.get(first) ?? 0;
+  for (const intent of others) {
+    if (!allowed.includes(intent)) {
+      continue;
+    }
+    const score = found.scores.get(intent) ?? 0;
+    if (score >= scoring.threshold && score - base >= scoring.margin) {
+      return { intent, evidence: [`${describe(found, intent, score, base)} over ${first}`] };
+    }
+  }
+  return null;
 }

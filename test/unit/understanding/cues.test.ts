@@ -54,6 +54,16 @@ describe("the cue-word stage", () => {
     expect(classifyReply(text, options).intent).toBe("OTHER");
   });
 
+  it("lets a stronger dispute overrule a claim of payment the phrase rules put first", () => {
+    const text =
+      "That's not mine, I paid for the brakes already and this is for an oil change I never got";
+    const result = classifyReply(text, options);
+    expect(result.intent).toBe("DISPUTE");
+    expect(result.evidence[0]).toMatch(/^DISPUTE cues .* over PAID$/);
+    // Only the pairs symbols.json allows: a plan with a date stays a plan.
+    expect(classifyReply("I can pay $50 now and the rest next month", options).intent).toBe("PLAN");
+  });
+
   it("turns no labeled OTHER line of the corpus into an intent", () => {
     const decided = loadCorpus()
       .filter((entry) => entry.intent === "OTHER")
