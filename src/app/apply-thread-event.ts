@@ -10,7 +10,13 @@ import {
   topLevelState,
 } from "../../machines/thread.versions.js";
 import { AppError } from "../domain/errors.js";
-import type { EffectContext, LockedThread, PipelineUnitOfWork, ThreadSave } from "./ports.js";
+import type {
+  EffectContext,
+  InboundTextRecord,
+  LockedThread,
+  PipelineUnitOfWork,
+  ThreadSave,
+} from "./ports.js";
 
 export interface AppliedEvent {
   threadId: string;
@@ -75,9 +81,11 @@ export async function applyThreadEvent(
   input: ThreadInput,
   event: ThreadEvent,
   context: EffectContext,
+  /** The customer's text the event carries, recorded with the change. */
+  message?: InboundTextRecord,
 ): Promise<AppliedEvent> {
   const step = advanceThread(thread, input, event, context.at);
-  await uow.commitThread(thread, step, context);
+  await uow.commitThread(thread, step, context, message);
   return {
     threadId: thread.id,
     state: step.save.state,

@@ -1,12 +1,12 @@
 import { z } from "zod";
 import { type ThreadEvent, threadEventSchema } from "../../machines/thread.events.js";
-import type { StoredInboundEvent, ThreadKey } from "./ports.js";
+import type { InboundTextRecord, StoredInboundEvent, ThreadKey } from "./ports.js";
 
 // Turns a stored inbound event into a thread event, or a clear reason why it cannot be one.
 // Provider-specific types (Twilio SMS, Stripe, QuickBooks) register here as they arrive.
 
 export type NormalizedInbound =
-  | { ok: true; key: ThreadKey; event: ThreadEvent }
+  | { ok: true; key: ThreadKey; event: ThreadEvent; message?: InboundTextRecord }
   | { ok: false; reason: string; expected?: boolean };
 
 /**
@@ -30,6 +30,15 @@ const threadEventEnvelope = z.object({
   companyId: z.string().min(1),
   phone: e164,
   event: z.unknown(),
+  /** The customer's own text this event carries, recorded in the thread's history with it. */
+  message: z
+    .object({
+      body: z.string(),
+      from: z.string().min(1),
+      to: z.string().min(1),
+      providerMessageId: z.string().min(1),
+    })
+    .optional(),
 });
 
 type Normalizer = (payload: unknown) => NormalizedInbound;
@@ -51,6 +60,7 @@ const normalizers: Record<string, Normalizer> = {
       ok: true,
       key: { companyId: envelope.data.companyId, phone: envelope.data.phone },
       event: event.data,
+      ...(envelope.data.message ? { message: envelope.data.message } : {}),
     };
   },
 };

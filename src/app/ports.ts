@@ -211,6 +211,7 @@ export interface PipelineUnitOfWork {
     thread: LockedThread,
     step: { save: ThreadSave; effects: ThreadEffect[] },
     context: EffectContext,
+    message?: InboundTextRecord,
   ): Promise<void>;
 
   /** Due pending timers whose thread is not locked by someone else; both rows get locked. */
@@ -263,6 +264,14 @@ export interface AuditEntry {
 export interface RetryPolicy {
   maxAttempts: number;
   retryDelayMs(attempt: number): number;
+}
+
+/** A customer's own text, as the thread's history records it (once per provider id). */
+export interface InboundTextRecord {
+  body: string;
+  from: string;
+  to: string;
+  providerMessageId: string;
 }
 
 /** A thread's state after an event, as persisted. */

@@ -84,10 +84,14 @@ export async function processInboundEvent(
       }
       const thread = await uow.lockThread(normalized.key);
       const input = await uow.threadInput(normalized.key);
-      const applied = await applyThreadEvent(uow, thread, input, normalized.event, {
-        at: now,
-        causationId: id,
-      });
+      const applied = await applyThreadEvent(
+        uow,
+        thread,
+        input,
+        normalized.event,
+        { at: now, causationId: id },
+        normalized.message,
+      );
       await uow.markInboundProcessed(id, applied.threadId, now);
       return {
         status: "processed",

@@ -5,7 +5,14 @@ import { AppError } from "../domain/errors.js";
 import { recipientLocation } from "../domain/recipient-location.js";
 import { classifyReply } from "../understanding/classify-reply.js";
 import { advanceThread, type ThreadStep } from "./apply-thread-event.js";
-import type { Clock, EffectContext, LockedThread, Logger, NewInboundEvent } from "./ports.js";
+import type {
+  Clock,
+  EffectContext,
+  InboundTextRecord,
+  LockedThread,
+  Logger,
+  NewInboundEvent,
+} from "./ports.js";
 import type { InboundHandler, InboundOutcome } from "./process-inbound-event.js";
 
 // A customer's text, as Twilio delivered it (stored as `twilio.sms`), becomes what the thread
@@ -25,15 +32,6 @@ export interface CustomerTextStore {
    * active if several do), else the only company. Null when nobody can tell.
    */
   senderOf(from: string): Promise<CustomerTextSender | null>;
-  /** The inbound message in its thread's history (once per MessageSid; no thread, no row). */
-  recordInboundMessage(message: {
-    companyId: string;
-    body: string;
-    from: string;
-    to: string;
-    providerMessageId: string;
-    at: Date;
-  }): Promise<void>;
 }
 
 export interface ReceiveCustomerTextDeps {
@@ -76,7 +74,13 @@ export function receiveCustomerText(deps: ReceiveCustomerTextDeps): InboundHandl
       externalId: `sms:${sms.MessageSid}`,
       type: "thread.event",
       companyId: sender.companyId,
-      payload: { companyId: sender.companyId, phone: sms.From, event },
+      payload: {
+        companyId: sender.companyId,
+        phone: sms.From,
+        event,
+        // Recorded in the thread's history with the change the text makes.
+        message: { body: sms.Body, from: sms.From, to: sms.To, providerMessageId: sms.MessageSid },
+      },
     });
     if (outcome.status === "retry" || outcome.status === "failed") {
       // Retried with the stored text: the classified event was stored and retries itself.
@@ -87,16 +91,6 @@ export function receiveCustomerText(deps: ReceiveCustomerTextDeps): InboundHandl
     }
     if (outcome.status === "rejected") {
       throw new AppError("VALIDATION_FAILED", `Reply could not be applied: ${outcome.reason}`);
-    }
-    if (outcome.status === "processed" || outcome.status === "duplicate") {
-      await deps.store.recordInboundMessage({
-        companyId: sender.companyId,
-        body: sms.Body,
-        from: sms.From,
-        to: sms.To,
-        providerMessageId: sms.MessageSid,
-        at: now,
-      });
     }
     logUnderstood(deps.logger, sms.MessageSid, event);
     return undefined;
@@ -184,7 +178,7 @@ export interface ThreadChangeWithText {
   context: EffectContext;
   /** The webhook's form as stored for a `twilio.sms` event. */
   payload: Record<string, unknown>;
-  text: { body: string; from: string; to: string; providerMessageId: string };
+  text: InboundTextRecord;
 }
 
 export interface AcceptCustomerTextDeps {

@@ -1,7 +1,6 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { CustomerTextSender, CustomerTextStore } from "../../app/receive-customer-text.js";
 import type { Database } from "../client.js";
-import { newId } from "../ids.js";
 import { companies, customers, phones, threads } from "../schema/index.js";
 
 export class DrizzleCustomerTextStore implements CustomerTextStore {
@@ -37,27 +36,5 @@ export class DrizzleCustomerTextStore implements CustomerTextStore {
     }
     const only = await this.db.select({ id: companies.id }).from(companies).limit(2);
     return only.length === 1 && only[0] ? { companyId: only[0].id, customer: null } : null;
-  }
-
-  async recordInboundMessage(message: {
-    companyId: string;
-    body: string;
-    from: string;
-    to: string;
-    providerMessageId: string;
-    at: Date;
-  }): Promise<void> {
-    // One statement: the thread is found by the insert itself (no thread, no row).
-    await this.db.execute(sql`
-      insert into messages (id, company_id, thread_id, direction, kind, body, from_number,
-        to_number, provider_message_id, status, sent_at, created_at, updated_at)
-      select ${newId("message")}, t.company_id, t.id, 'inbound', 'customer', ${message.body},
-        ${message.from}, ${message.to}, ${message.providerMessageId}, 'received',
-        ${message.at.toISOString()}::timestamptz, ${message.at.toISOString()}::timestamptz, now()
-      from threads t
-      where t.company_id = ${message.companyId} and t.phone = ${message.from}
-      order by t.updated_at desc
-      limit 1
-      on conflict (provider_message_id) do nothing`);
   }
 }

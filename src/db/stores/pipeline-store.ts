@@ -6,6 +6,7 @@ import type {
   AuditEntry,
   DueTimer,
   EffectContext,
+  InboundTextRecord,
   LadderOutcome,
   LockedThread,
   NewInboundEvent,
@@ -349,9 +350,16 @@ class DrizzlePipelineUnitOfWork implements PipelineUnitOfWork {
     thread: LockedThread,
     step: { save: ThreadSave; effects: ThreadEffect[] },
     context: EffectContext,
+    message?: InboundTextRecord,
   ): Promise<void> {
     const result = await this.tx.execute(
-      threadChangeStatement({ thread, effects: step.effects, context, save: step.save }).toSql(),
+      threadChangeStatement({
+        thread,
+        effects: step.effects,
+        context,
+        save: step.save,
+        ...(message ? { inboundMessage: message } : {}),
+      }).toSql(),
     );
     if (Number(firstRow(result)?.applied ?? 0) !== 1) {
       // The row is locked by this transaction: a version mismatch means a caller bug.

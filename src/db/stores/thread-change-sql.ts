@@ -1,5 +1,10 @@
 import type { ThreadEffect } from "../../../machines/thread.effects.js";
-import type { EffectContext, LockedThread, ThreadSave } from "../../app/ports.js";
+import type {
+  EffectContext,
+  InboundTextRecord,
+  LockedThread,
+  ThreadSave,
+} from "../../app/ports.js";
 import { newId } from "../ids.js";
 import {
   emptyStatement,
@@ -36,7 +41,7 @@ export interface ThreadChange {
     payload: Record<string, unknown>;
   };
   /** The customer's own text, recorded in the thread's history (once per provider id). */
-  inboundMessage?: { body: string; from: string; to: string; providerMessageId: string };
+  inboundMessage?: InboundTextRecord;
 }
 
 /**

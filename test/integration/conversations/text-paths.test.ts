@@ -114,6 +114,13 @@ describe("a customer's text", () => {
     ]);
     const help = await sandbox.messagesTo(phone);
     expect(help.some((message) => message.body.startsWith("Acme Plumbing & Heating"))).toBe(true);
+    // Recorded in the new thread's history by the same change, once.
+    const thread = await threadOf(phone);
+    const inbound = await sandbox.running.database.db
+      .select({ body: messages.body })
+      .from(messages)
+      .where(and(eq(messages.threadId, thread.id), eq(messages.direction, "inbound")));
+    expect(inbound).toEqual([{ body: "HELP" }]);
   });
 
   it("whose thread moved on after it was read: only the text is stored, and the general path applies it once", async () => {
