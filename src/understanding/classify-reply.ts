@@ -89,6 +89,12 @@ function refuses(text: string, chosen: DateMention, mentions: readonly DateMenti
   return false;
 }
 
+/** Whether only filler words stand before `start` ("ok friday"; "after new years" starts at 0). */
+function onlyFillersBefore(text: string, start: number): boolean {
+  const lead = text.slice(0, start);
+  return fillerPrefix.exec(lead)?.[0].length === lead.length;
+}
+
 function firstSentenceIsDate(raw: string, now: LocalMoment): boolean {
   const [first, second] = segments(raw);
   if (first === undefined || second === undefined) {
@@ -164,7 +170,7 @@ function decide(
     });
   }
   // PROMISE's hard negatives ("can you stop by", "to check the AC") hold no word of paying.
-  const paying = payWords.exec(masked(rest, matcherFor("PROMISE")))?.[0];
+  const paying = payWords.exec(masked(rest, matcherFor("PROMISE"), asking))?.[0];
   if (deferring !== undefined && paying === undefined) {
     return {
       intent: "OTHER",
@@ -190,7 +196,7 @@ function decide(
     !refusing &&
     !first.past &&
     !first.idle &&
-    fillerPrefix.exec(text)?.[0].length === first.start &&
+    onlyFillersBefore(text, first.start) &&
     (connectors.test(`${text.slice(first.end)} `) || firstSentenceIsDate(raw, now))
   ) {
     return {

@@ -107,6 +107,8 @@ interface Rule {
   weak?: boolean;
   /** Only a date with a word of paying within PAYING_REACH words. */
   besidePaying?: boolean;
+  /** Replaces earlier mentions it contains ("2 weeks from today" holds "today"). */
+  absorbs?: boolean;
   resolve: (
     match: RegExpExecArray,
     now: LocalMoment,
@@ -346,6 +348,7 @@ const RULES: Rule[] = [
   },
   {
     name: "in-n-units",
+    absorbs: true,
     pattern: bounded(
       `(?:${wordAlternation(vocabulary.inWords)}) (\\d{1,3}|${NUMBER_WORDS}) (${UNITS})|(\\d{1,3}|${NUMBER_WORDS}) (${UNITS}) (?:from now|from today|mas|de hoy)`,
     ),
@@ -451,7 +454,10 @@ export function findDates(text: string, now: LocalMoment, raw?: string): DateMen
       // overlap keeps the earlier rule's reading.
       const supersedes =
         rule.weak !== true &&
-        overlapping.every((taken) => taken.weak && taken.start >= start && taken.end <= end);
+        overlapping.every(
+          (taken) =>
+            (taken.weak || rule.absorbs === true) && taken.start >= start && taken.end <= end,
+        );
       if (overlapping.length > 0 && !supersedes) {
         continue;
       }
