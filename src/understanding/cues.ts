@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { MATCHERS } from "./intent-matchers.js";
 import { LEXICONS } from "./lexicon.js";
 import symbols from "./lexicons/symbols.json" with { type: "json" };
 import { normalize, segments } from "./normalize.js";
@@ -63,6 +64,16 @@ for (const lexicon of LEXICONS) {
     }
   }
 }
+// Every intent's hard negatives ("get paid", "the plan you set up", "stop by") hold no cue.
+const ignoreSources = [...MATCHERS.values()]
+  .filter((matcher) => matcher.intent !== "STOP" && matcher.ignore !== null)
+  .map((matcher) => matcher.ignore?.source ?? "");
+const HARD_NEGATIVES = ignoreSources.length === 0 ? null : new RegExp(ignoreSources.join("|"), "g");
+
+function withoutHardNegatives(clause: string): string {
+  return HARD_NEGATIVES === null ? clause : clause.replace(HARD_NEGATIVES, "~");
+}
+
 const negationWords = new Set([
   ...LEXICONS.flatMap((lexicon) => lexicon.negations),
   ...scoring.negations,
@@ -139,7 +150,7 @@ interface CueScores {
 function scoreCues(raw: string, mentions: readonly DateMention[]): CueScores | null {
   const found: { entry: Weighted; negated: boolean }[] = [];
   for (const clause of segments(raw)) {
-    clauseCues(clause.split(" "), found);
+    clauseCues(withoutHardNegatives(clause).split(" "), found);
   }
   if (found.length === 0) {
     return null;
