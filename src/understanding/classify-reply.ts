@@ -139,6 +139,7 @@ function decide(
   if (best !== undefined && others.length > 0 && best.intent !== "WRONG_NUMBER") {
     const vote = overrideByCues(
       raw,
+      words,
       dates(),
       best.intent,
       others.map((other) => other.intent),
@@ -209,7 +210,7 @@ function decide(
     return { intent: "PROMISE", confidence: 0.7, evidence: [`PROMISE "${paying}" with a date`] };
   }
   // No phrase rule recognised it: the cue words vote (cues.ts), never for STOP.
-  const vote = words.length === 0 ? null : voteByCues(raw, dates());
+  const vote = words.length === 0 ? null : voteByCues(raw, words, dates());
   if (vote !== null) {
     return { intent: vote.intent, confidence: 0.6, evidence: vote.evidence };
   }

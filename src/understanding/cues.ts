@@ -64,6 +64,15 @@ for (const lexicon of LEXICONS) {
     }
   }
 }
+// The words a cue can start with: most replies that reach this stage hold none of them.
+const firstWords = new Set([...phrases.keys()].map((key) => key.split(" ")[0] ?? key));
+
+function mayHoldCues(words: readonly string[]): boolean {
+  return words.some(
+    (word) => firstWords.has(word) || stems.some((stem) => word.startsWith(stem.prefix)),
+  );
+}
+
 // Every intent's hard negatives ("get paid", "the plan you set up", "stop by") hold no cue.
 const ignoreSources = [...MATCHERS.values()]
   .filter((matcher) => matcher.intent !== "STOP" && matcher.ignore !== null)
@@ -147,7 +156,14 @@ interface CueScores {
 }
 
 /** Every intent's cue score for the reply (an intent with no cue is absent). */
-function scoreCues(raw: string, mentions: readonly DateMention[]): CueScores | null {
+function scoreCues(
+  raw: string,
+  words: readonly string[],
+  mentions: readonly DateMention[],
+): CueScores | null {
+  if (!mayHoldCues(words)) {
+    return null;
+  }
   const found: { entry: Weighted; negated: boolean }[] = [];
   for (const clause of segments(raw)) {
     clauseCues(withoutHardNegatives(clause).split(" "), found);
@@ -191,8 +207,12 @@ function describe(found: CueScores, intent: Intent, top: number, next: number): 
  * The second stage's vote for a reply the phrase rules left as OTHER, or null when no intent
  * clears the threshold and margin.
  */
-export function voteByCues(raw: string, mentions: readonly DateMention[]): CueVote | null {
-  const found = scoreCues(raw, mentions);
+export function voteByCues(
+  raw: string,
+  words: readonly string[],
+  mentions: readonly DateMention[],
+): CueVote | null {
+  const found = scoreCues(raw, words, mentions);
   if (found === null) {
     return null;
   }
@@ -228,6 +248,7 @@ export function voteByCues(raw: string, mentions: readonly DateMention[]): CueVo
  */
 export function overrideByCues(
   raw: string,
+  words: readonly string[],
   mentions: readonly DateMention[],
   first: Intent,
   others: readonly Intent[],
@@ -236,7 +257,7 @@ export function overrideByCues(
   if (allowed === undefined || !others.some((intent) => allowed.includes(intent))) {
     return null;
   }
-  const found = scoreCues(raw, mentions);
+  const found = scoreCues(raw, words, mentions);
   if (found === null) {
     return null;
   }
