@@ -1,8 +1,12 @@
 import type { NotifyStaffParams, SendSmsParams } from "../../machines/thread.effects.js";
+import { daysBetween, localDateOf } from "../domain/calendar.js";
 import { type CompanySettings, parseCompanySettings } from "../domain/company-settings.js";
 import { AppError, toAppError } from "../domain/errors.js";
+import { reminderTemplateFor } from "../domain/ladder.js";
 import { type MessageFacts, messageVars } from "../domain/message-format.js";
+import { recipientLocation } from "../domain/recipient-location.js";
 import { decideReminderGate, type ReminderGateDecision } from "../domain/reminder-gates.js";
+import { isReminderTemplate } from "../domain/template-ids.js";
 import { retryDelayMs } from "./backoff.js";
 import type { LineTypeLookup } from "./line-type-lookup-port.js";
 import type {
@@ -188,6 +192,45 @@ function invoiceIdsOf(params: SendSmsParams): string[] {
   return (params.vars.invoiceIds ?? "").split(",").filter((id) => id !== "");
 }
 
+/** The invoices a text names: the ones it was planned for that are still open, else all open. */
+function invoicesToName(params: SendSmsParams, facts: SendFacts) {
+  const named = invoiceIdsOf(params);
+  return (named.length > 0 ? facts.invoices : facts.openInvoices).filter(
+    (invoice) => invoice.status === "open" && invoice.balanceMinor > 0,
+  );
+}
+
+/**
+ * A ladder reminder worded for the day it actually goes out: one held back by a gate (the
+ * window closing, a cap) to a later day must not say "due today" about yesterday. The same
+ * rule the ladder applied on the day it planned (`reminderTemplateFor`), on the send day in
+ * the customer's zone, for the oldest invoice the text names.
+ */
+function wordedForSendDay(
+  params: SendSmsParams,
+  facts: SendFacts,
+  phone: string,
+  now: Date,
+): SendSmsParams {
+  const template = params.template;
+  if (!isReminderTemplate(template)) {
+    return params;
+  }
+  const oldestDue = invoicesToName(params, facts)
+    .map((invoice) => invoice.dueDate)
+    .sort()[0];
+  if (oldestDue === undefined) {
+    return params;
+  }
+  const { timeZone } = recipientLocation({
+    e164: phone,
+    timeZone: facts.customer?.timeZone ?? null,
+    region: facts.customer?.region ?? null,
+  });
+  const worded = reminderTemplateFor(template, daysBetween(oldestDue, localDateOf(now, timeZone)));
+  return worded === template ? params : { ...params, template: worded };
+}
+
 async function loadSendFacts(deps: DispatchDeps, row: OutboxRow, params: SendSmsParams) {
   if (!row.threadId) {
     throw new AppError("VALIDATION_FAILED", "sendSms effect has no thread", {
@@ -256,10 +299,7 @@ async function renderSms(
   facts: SendFacts,
   settings: CompanySettings,
 ) {
-  const named = invoiceIdsOf(params);
-  const invoices = (named.length > 0 ? facts.invoices : facts.openInvoices).filter(
-    (invoice) => invoice.status === "open" && invoice.balanceMinor > 0,
-  );
+  const invoices = invoicesToName(params, facts);
   const wantsPayLink =
     deps.payLinks &&
     invoices.length > 0 &&
@@ -454,8 +494,9 @@ async function sendSms(deps: DispatchDeps, row: OutboxRow): Promise<OutboxDecisi
     );
     return gated.decision;
   }
-  const rendered = await renderSms(deps, row, params, facts, settings);
   const to = facts.phone?.e164 ?? facts.threadPhone;
+  const worded = wordedForSendDay(params, facts, to, deps.clock.now());
+  const rendered = await renderSms(deps, row, worded, facts, settings);
   if (deps.throttle) {
     const allowed = deps.throttle.take(row.companyId, rendered.segments, deps.clock.now());
     if (!allowed.ok) {
@@ -484,7 +525,7 @@ async function sendSms(deps: DispatchDeps, row: OutboxRow): Promise<OutboxDecisi
     threadId,
     outboxId: row.id,
     kind: params.kind,
-    template: params.template,
+    template: worded.template,
     language: params.language,
     body: rendered.body,
     segments: rendered.segments,

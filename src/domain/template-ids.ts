@@ -15,6 +15,13 @@ export const REMINDER_TEMPLATES = [
 ] as const;
 export type ReminderTemplate = (typeof REMINDER_TEMPLATES)[number];
 
+const reminderTemplates = new Set<string>(REMINDER_TEMPLATES);
+
+/** Whether a template id is one of the ladder's (worded by the days past due). */
+export function isReminderTemplate(template: string): template is ReminderTemplate {
+  return reminderTemplates.has(template);
+}
+
 export const TEMPLATE_IDS = [
   ...REMINDER_TEMPLATES,
   "reminder.promise_missed",
