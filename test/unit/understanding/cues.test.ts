@@ -54,6 +54,13 @@ describe("the cue-word stage", () => {
     expect(classifyReply(text, options).intent).toBe("OTHER");
   });
 
+  it("matches a stem's every ending", () => {
+    // "overcharged" alone is a phrase rule already; the stem catches the other endings.
+    for (const text of ["overcharging again??", "you overcharge every time"]) {
+      expect(cueEvidence(text)).toContain('"overcharg*" 2');
+    }
+  });
+
   it("lets a stronger dispute overrule a claim of payment the phrase rules put first", () => {
     const text =
       "That's not mine, I paid for the brakes already and this is for an oil change I never got";
