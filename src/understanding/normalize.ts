@@ -25,6 +25,14 @@ const accentedPattern = new RegExp(
   "gu",
 );
 
+// Texting spellings of a few words, read as the words ("kiero" is "quiero", "d" is "de",
+// "msjs" is "mensajes"), after everything else, so every rule sees one spelling.
+const spellings = new Map<string, string>(Object.entries(symbols.spellings));
+const spellingPattern = new RegExp(
+  `(?<![a-z0-9])(?:${[...spellings.keys()].join("|")})(?![a-z0-9])`,
+  "g",
+);
+
 // Text longer than any real SMS reply is truncated so cost stays bounded on pathological input.
 const MAX_CHARS = 2_000;
 
@@ -43,7 +51,8 @@ export function normalize(text: string): string {
     .replace(SPELLED, (_all, letters: string) => ` ${letters.replace(/ /g, "")}`)
     .replace(STRETCHED, "$1")
     .replace(SPACES, " ")
-    .trim();
+    .trim()
+    .replace(spellingPattern, (word) => spellings.get(word) ?? word);
 }
 
 /** Sentence-like pieces of the raw text, each normalised; a bare "STOP." inside a longer reply. */
