@@ -7,7 +7,7 @@ import type { DateMention } from "./resolve-date.js";
 import { INTENTS, type Intent } from "./types.js";
 
 // The second stage: for a reply no phrase rule recognised, a weighted vote of cue words. Each
-// lexicon lists, per intent, words, short phrases and stems ("transfer*") with a weight; a few
+// lexicon lists, per intent, words, short phrases and stems ("overcharg*") with a weight; a few
 // features of the reply ("#pastDate", "#amountQuestion") carry weights too (symbols.json). The
 // intent whose cues sum highest wins when it reaches the threshold and leads every other intent,
 // and the OTHER cues ("lol", "jk"), by the margin; anything weaker stays OTHER. A cue right after
