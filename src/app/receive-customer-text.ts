@@ -143,8 +143,9 @@ function logUnderstood(
 // The usual case, in two statements: a text from a known customer whose thread exists is
 // read with that thread in one round trip and applied in one more, which stores the text as
 // its inbound event together with the thread change (snapshot, effects, the text in the
-// history), optimistically at the version read. Anything else (an unknown number, no thread
-// yet, a concurrent change to the thread, an error) goes the general way above.
+// history), optimistically at the version read; a thread changed in between (the customer's
+// previous text, a payment) is read again. Anything else (an unknown number, no thread yet,
+// a thread that keeps moving, an error) goes the general way above.
 
 /** What applying a fresh text needs. */
 export interface CustomerTextTarget {
@@ -158,16 +159,15 @@ export type CustomerTextRead =
   | { status: "new"; target: CustomerTextTarget | null };
 
 export type AppliedCustomerText =
-  | { outcome: "applied" | "pending"; eventId: string }
-  | { outcome: "duplicate" };
+  | { outcome: "applied"; eventId: string }
+  | { outcome: "not_applied" };
 
 export interface FreshCustomerTextStore {
   /** Whether this MessageSid is already stored, and its sender's thread with the machine's input. */
   read(text: { messageSid: string; from: string }): Promise<CustomerTextRead>;
   /**
-   * Stores the text with the change: `applied` if the thread was still at the version read,
-   * `pending` (stored for the general path, nothing else written) if it had moved on,
-   * `duplicate` if the MessageSid was stored meanwhile.
+   * Stores the text with the change if the thread is still at the version read and the
+   * MessageSid not stored yet; otherwise writes nothing (`not_applied`: read again).
    */
   apply(change: ThreadChangeWithText): Promise<AppliedCustomerText>;
 }
@@ -202,45 +202,49 @@ export function acceptCustomerText(
       return deps.receive(event);
     }
     const sms = parsed.data;
-    const read = await deps.store.read({ messageSid: event.externalId, from: sms.From });
-    if (read.status === "duplicate") {
-      return { status: "duplicate", id: read.eventId };
+    for (let attempt = 1; attempt <= FAST_PATH_ATTEMPTS; attempt++) {
+      const read = await deps.store.read({ messageSid: event.externalId, from: sms.From });
+      if (read.status === "duplicate") {
+        return { status: "duplicate", id: read.eventId };
+      }
+      if (read.target === null) {
+        break;
+      }
+      const applied = await applyFresh(deps, sms, read.target, event.payload);
+      if (applied === "failed") {
+        break;
+      }
+      if (applied !== "moved_on") {
+        return applied;
+      }
     }
-    if (read.target === null) {
-      return deps.receive(event);
-    }
-    const { target } = read;
-    const now = deps.clock.now();
-    let applied: AppliedCustomerText;
-    let textEvent: ReturnType<typeof customerTextEvent>;
-    let step: ThreadStep;
-    try {
-      textEvent = customerTextEvent(sms, target.customer, now);
-      step = advanceThread(target.thread, target.input, textEvent, now);
-      applied = await deps.store.apply({
-        thread: target.thread,
-        step,
-        context: { at: now, causationId: `sms:${sms.MessageSid}` },
-        payload: event.payload as Record<string, unknown>,
-        text: { body: sms.Body, from: sms.From, to: sms.To, providerMessageId: sms.MessageSid },
-      });
-    } catch (error) {
-      // Nothing was written: the general path stores the text and retries, rejects or
-      // dead-letters it.
-      deps.logger.warn(
-        { messageSid: sms.MessageSid, err: error instanceof Error ? error.message : String(error) },
-        "fast path failed; continuing on the general path",
-      );
-      return deps.receive(event);
-    }
-    if (applied.outcome === "duplicate") {
-      return deps.receive(event);
-    }
-    if (applied.outcome === "pending") {
-      return {
-        ...(await deps.process(applied.eventId, { type: event.type, payload: event.payload })),
-        id: applied.eventId,
-      };
+    return deps.receive(event);
+  };
+}
+
+/** Reads and writes a busy thread may need before the general path takes the text. */
+const FAST_PATH_ATTEMPTS = 3;
+
+async function applyFresh(
+  deps: AcceptCustomerTextDeps,
+  sms: InboundSms,
+  target: CustomerTextTarget,
+  payload: unknown,
+): Promise<(InboundOutcome & { id?: string }) | "moved_on" | "failed"> {
+  const now = deps.clock.now();
+  try {
+    const textEvent = customerTextEvent(sms, target.customer, now);
+    const step = advanceThread(target.thread, target.input, textEvent, now);
+    const applied = await deps.store.apply({
+      thread: target.thread,
+      step,
+      context: { at: now, causationId: `sms:${sms.MessageSid}` },
+      payload: payload as Record<string, unknown>,
+      text: { body: sms.Body, from: sms.From, to: sms.To, providerMessageId: sms.MessageSid },
+    });
+    if (applied.outcome === "not_applied") {
+      // The thread moved on, or the same text was stored meanwhile: the next read tells.
+      return "moved_on";
     }
     logUnderstood(deps.logger, sms.MessageSid, textEvent);
     return {
@@ -250,5 +254,13 @@ export function acceptCustomerText(
       version: step.save.version,
       id: applied.eventId,
     };
-  };
+  } catch (error) {
+    // Nothing was written (one statement): the general path stores the text and retries,
+    // rejects or dead-letters it.
+    deps.logger.warn(
+      { messageSid: sms.MessageSid, err: error instanceof Error ? error.message : String(error) },
+      "fast path failed; continuing on the general path",
+    );
+    return "failed";
+  }
 }

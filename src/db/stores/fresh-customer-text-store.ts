@@ -12,10 +12,10 @@ import { threadChangeStatement } from "./thread-change-sql.js";
 // The customer-text fast path's two statements, sent prepared (one Bind/Execute each once a
 // connection has seen them). The first only reads: whether this MessageSid is already
 // stored, the sender's thread and everything the machine needs. The second is the thread
-// change, which stores the text as its inbound event in the same transaction (processed, or
-// pending for the general path if the thread moved on meanwhile). Nothing is written before
-// the change: the webhook is answered only after it, so a crash in between loses a text
-// Twilio was never told we had, exactly as a crash before a separate insert would.
+// change, which stores the text as its inbound event in the same transaction, or writes
+// nothing if the thread moved on meanwhile (the caller reads again). Nothing is written
+// before the change: the webhook is answered only after it, so a crash in between loses a
+// text Twilio was never told we had, exactly as a crash before a separate insert would.
 
 const READ = `
 with sender as (
@@ -122,10 +122,9 @@ export class PreparedFreshCustomerTextStore implements FreshCustomerTextStore {
       },
       inboundMessage: change.text,
     }).render();
-    const [row] = await this.run<{ applied: number; stored: number }>(text, params);
-    if (Number(row?.stored ?? 0) === 0) {
-      return { outcome: "duplicate" };
-    }
-    return { outcome: Number(row?.applied ?? 0) === 1 ? "applied" : "pending", eventId };
+    const [row] = await this.run<{ applied: number }>(text, params);
+    return Number(row?.applied ?? 0) === 1
+      ? { outcome: "applied", eventId }
+      : { outcome: "not_applied" };
   }
 }

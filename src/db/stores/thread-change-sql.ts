@@ -29,9 +29,10 @@ export interface ThreadChange {
   /** The thread's new state; without it only the effects are written (thread already locked). */
   save?: ThreadSave;
   /**
-   * The provider event this change applies, stored by the same statement: processed when the
-   * change applies, pending (for the general path) when the thread had moved on. If an event
-   * with the same provider id is already stored, this is a redelivery and nothing is written.
+   * The provider event this change applies, stored (processed) by the same statement when the
+   * change applies. Nothing is written if an event with the same provider id is already stored
+   * (a redelivery) or the thread had moved on; a concurrent insert of the same event fails the
+   * whole statement on the unique key, so an event is never applied twice.
    */
   inboundEvent?: {
     id: string;
@@ -45,8 +46,8 @@ export interface ThreadChange {
 }
 
 /**
- * One row: `applied` 1 when the change was written, 0 when the thread had moved on (or the
- * event was a redelivery); with `inboundEvent`, `stored` 1 when the event was stored.
+ * One row, `applied`: 1 when the change was written, 0 when the thread had moved on or the
+ * event was already stored.
  */
 export function threadChangeStatement(change: ThreadChange): Statement {
   const { thread, context } = change;
@@ -159,11 +160,8 @@ export function threadChangeStatement(change: ThreadChange): Statement {
         available_at, status, thread_id, processed_at)
       select ${event.id}, ${event.provider}, ${event.externalId}, ${event.type},
         ${JSON.stringify(event.payload)}::text::jsonb, ${at}::text::timestamptz, ${at}::text::timestamptz,
-        case when applied.id is null then 'pending' else 'processed' end, applied.id,
-        case when applied.id is null then null else ${at}::text::timestamptz end
-      from (select 1) as one left join upd as applied on true
-      on conflict (provider, external_id) do nothing
-      returning id)`);
+        'processed', upd.id, ${at}::text::timestamptz
+      from upd)`);
   }
   if (change.inboundMessage) {
     const message = change.inboundMessage;
@@ -176,9 +174,7 @@ export function threadChangeStatement(change: ThreadChange): Statement {
       from upd
       on conflict (provider_message_id) do nothing)`);
   }
-  return stmt`with ${joinStatements(parts)} select (select count(*) from upd)::int as applied${
-    change.inboundEvent ? stmt`, (select count(*) from stored)::int as stored` : emptyStatement
-  }`;
+  return stmt`with ${joinStatements(parts)} select (select count(*) from upd)::int as applied`;
 }
 
 /**

@@ -17,8 +17,8 @@ import { remindedCustomer, text } from "./conversation-kit.js";
 
 // How a customer's text reaches its thread. The usual case (a known customer whose thread
 // exists) is stored and applied in two statements, with no second inbound event; anything
-// else (a number nobody knows, a thread that moved on meanwhile) goes the general way.
-// Either way the text is applied once.
+// else (a number nobody knows, a thread that keeps moving) goes the general way. Either way
+// the text is applied once.
 
 let sandbox: ReminderSandbox;
 
@@ -123,7 +123,7 @@ describe("a customer's text", () => {
     expect(inbound).toEqual([{ body: "HELP" }]);
   });
 
-  it("whose thread moved on after it was read: only the text is stored, and the general path applies it once", async () => {
+  it("whose thread moved on after it was read: nothing is written; read again, it applies once", async () => {
     const phone = "+15125550193";
     await remindedCustomer(sandbox, "Raced Rafters", phone);
     const store = new PreparedFreshCustomerTextStore(sandbox.running.database.prepared);
@@ -172,15 +172,13 @@ describe("a customer's text", () => {
       text: { body: "HELP", from: phone, to: "+15125550000", providerMessageId: sid },
     });
 
-    // Stored for the general path, and nothing else written.
-    if (applied.outcome !== "pending") {
-      throw new Error(`expected the text to wait for the general path, got ${applied.outcome}`);
-    }
-    const [stored] = await sandbox.running.database.db
-      .select({ status: inboundEvents.status, threadId: inboundEvents.threadId })
+    // Nothing written at all: not the text, not its effects, not the history.
+    expect(applied).toEqual({ outcome: "not_applied" });
+    const stored = await sandbox.running.database.db
+      .select({ id: inboundEvents.id })
       .from(inboundEvents)
-      .where(eq(inboundEvents.id, applied.eventId));
-    expect(stored).toEqual({ status: "pending", threadId: null });
+      .where(eq(inboundEvents.externalId, sid));
+    expect(stored).toEqual([]);
     const queued = await sandbox.running.database.db
       .select({ id: outbox.id })
       .from(outbox)
@@ -192,34 +190,37 @@ describe("a customer's text", () => {
       .where(like(messages.providerMessageId, "SMraced%"));
     expect(recorded).toEqual([]);
 
-    // The same text applied again (a redelivery racing the first) is a duplicate.
-    expect(
-      (
-        await store.apply({
-          thread: { ...thread, version: thread.version + 1 },
-          step: {
-            save: {
-              snapshot: persistThread(next),
-              state: "active",
-              machineVersion: THREAD_MACHINE_VERSION,
-              version: thread.version + 2,
-            },
-            effects: [],
-          },
-          context: { at: now, causationId: `sms:${sid}` },
-          payload,
-          text: { body: "HELP", from: phone, to: "+15125550000", providerMessageId: sid },
-        })
-      ).outcome,
-    ).toBe("duplicate");
-
-    // The inbound retry pass applies it on the general path, once.
+    // Read again at the new version, the same text applies; once stored, it never applies again.
+    const reread = await store.read({ messageSid: sid, from: phone });
+    if (reread.status !== "new" || reread.target === null) {
+      throw new Error("the text is still new");
+    }
+    const again = {
+      thread: reread.target.thread,
+      step: {
+        save: {
+          snapshot: persistThread(next),
+          state: "active",
+          machineVersion: THREAD_MACHINE_VERSION,
+          version: reread.target.thread.version + 1,
+        },
+        effects: toEffects(actions),
+      },
+      context: { at: now, causationId: `sms:${sid}` },
+      payload,
+      text: { body: "HELP", from: phone, to: "+15125550000", providerMessageId: sid },
+    };
+    expect((await store.apply(again)).outcome).toBe("applied");
+    expect(await store.read({ messageSid: sid, from: phone })).toMatchObject({
+      status: "duplicate",
+    });
+    const redelivered = {
+      ...again,
+      thread: { ...again.thread, version: again.thread.version + 1 },
+      step: { ...again.step, save: { ...again.step.save, version: again.thread.version + 2 } },
+    };
+    expect((await store.apply(redelivered)).outcome).toBe("not_applied");
     await sandbox.advance("PT1M");
-    const [done] = await sandbox.running.database.db
-      .select({ status: inboundEvents.status })
-      .from(inboundEvents)
-      .where(eq(inboundEvents.id, applied.eventId));
-    expect(done?.status).toBe("processed");
     // After the reminder, exactly one answer (the HELP text, naming how to reach billing).
     const answers = (await sandbox.messagesTo(phone)).slice(1);
     expect(answers).toHaveLength(1);
