@@ -13,7 +13,15 @@ export interface LoadPlan {
   concurrency: number;
   /** No new request is started after this long (those in flight are still waited for). */
   boxMs: number;
+  /**
+   * Open loop at this many requests per second (after a closed-loop warm-up), instead of
+   * `concurrency` lanes each waiting for its answer.
+   */
+  ratePerSecond?: number;
 }
+
+/** Open loop: sockets the generator may hold open at once (a server falling behind queues). */
+export const OPEN_LOOP_MAX_IN_FLIGHT = 512;
 
 export interface LoadResult {
   warmupStatuses: Record<string, number>;
@@ -27,6 +35,8 @@ export interface LoadResult {
   failures: string[];
   /** CPU time the load generator's thread used while sending the measured requests. */
   cpuMs: number | null;
+  /** Open loop: the most a request left after its due time (the generator's own lateness). */
+  maxSendLagMs?: number;
 }
 
 /**

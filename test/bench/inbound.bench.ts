@@ -26,8 +26,10 @@ import type { BenchReport } from "./run.js";
 // classify, thread transition, persist, all before the answer), against a bare Fastify route
 // doing the minimal SQL of a reply (insert it under its unique MessageSid, update its
 // sender's row, one transaction) on the same database in the same run; on PostgreSQL and on
-// PGlite. The outbox dispatcher does not run: replies the machine queues wait in the outbox.
-// Figures are printed, never asserted.
+// PGlite. Throughput is measured at saturation (a fixed number of requests in flight, each
+// lane sending when answered); on PostgreSQL the app is then offered the target rate open
+// loop, and that run's p99 is the latency the target speaks of. The outbox dispatcher does
+// not run: replies the machine queues wait in the outbox. Figures are printed, never asserted.
 
 /** Tuesday 10:00 in Austin, where every seeded (+1 512) customer is. */
 const START_AT = "2026-12-01T16:00:00Z";
@@ -43,6 +45,11 @@ const WARMUP = 500;
  */
 const APP_RUN = { requests: 20_000, boxMs: 20_000 } as const;
 const BARE_RUN = { requests: 20_000, boxMs: 8_000 } as const;
+/**
+ * The target read as a service level: p99 of replies offered at the target rate (open loop,
+ * each request due at its slot, latency counted from the slot), not of a saturated server.
+ */
+const TARGET_RATE_RUN = { requests: 10_000, boxMs: 10_000 } as const;
 const TARGET = { repliesPerSecond: 1_000, p99Ms: 50 } as const;
 const CORES = availableParallelism();
 
@@ -55,7 +62,7 @@ export default async function inboundBench(): Promise<BenchReport> {
     "note: load generator": `a worker thread of this process (keep-alive HTTP over loopback); machine load average at start ${loadavg()
       .map((value) => value.toFixed(2))
       .join(" / ")}`,
-    target: `≥ ${TARGET.repliesPerSecond.toLocaleString("en-US")} replies/s with p99 ≤ ${TARGET.p99Ms} ms on PostgreSQL`,
+    target: `≥ ${TARGET.repliesPerSecond.toLocaleString("en-US")} replies/s with p99 ≤ ${TARGET.p99Ms} ms on PostgreSQL: throughput at saturation (${CONCURRENCY} in flight), p99 at ${TARGET.repliesPerSecond.toLocaleString("en-US")}/s offered (open loop, ${TARGET_RATE_RUN.boxMs / 1_000} s)`,
     "classifyReply µs per reply (bench texts)": classifyMicros(),
   };
   const unavailable = await postgresUnavailable();
@@ -94,6 +101,19 @@ async function engineRun(engine: EngineLabel): Promise<Figures> {
       } finally {
         await bare.stop();
       }
+      // The service-level run first, on the freshly seeded database; each measured run
+      // starts from a vacuumed, analysed database, so none pays for the one before it.
+      let offered: Measured | null = null;
+      if (engine === "postgres") {
+        await settleDatabase(app);
+        offered = await measure(
+          database,
+          `${app.running.appUrl}/webhooks/twilio/sms`,
+          { ...TARGET_RATE_RUN, ratePerSecond: TARGET.repliesPerSecond },
+          3,
+        );
+      }
+      await settleDatabase(app);
       const appRun = await measure(
         database,
         `${app.running.appUrl}/webhooks/twilio/sms`,
@@ -103,11 +123,26 @@ async function engineRun(engine: EngineLabel): Promise<Figures> {
       Object.assign(figures, describe(`${label} app`, appRun), describe(`${label} bare`, bareRun));
       figures[`${label} app ÷ bare, replies/s`] = ratio(appRun.perSecond, bareRun.perSecond);
       figures[`${label} app ÷ bare, p99`] = ratio(appRun.p99Ms, bareRun.p99Ms);
-      if (engine === "postgres") {
+      if (offered) {
+        const at = `${label} app at ${TARGET.repliesPerSecond.toLocaleString("en-US")}/s offered (open loop)`;
+        figures[`${at}: answered/s`] = round(offered.perSecond, 1);
+        figures[`${at}: latency ms p50 / p95 / p99 / max`] = [
+          offered.p50Ms,
+          offered.p95Ms,
+          offered.p99Ms,
+          offered.maxMs,
+        ]
+          .map((value) => value.toFixed(1))
+          .join(" / ");
+        figures[`${at}: HTTP statuses`] = statuses(offered.load.statuses);
+        if (offered.load.maxSendLagMs !== undefined) {
+          figures[`${at}: generator's own lateness, max ms`] = round(offered.load.maxSendLagMs, 1);
+        }
+        const sustains = offered.perSecond >= TARGET.repliesPerSecond * 0.98;
         figures[`${label} target met`] =
-          appRun.perSecond >= TARGET.repliesPerSecond && appRun.p99Ms <= TARGET.p99Ms
-            ? "yes"
-            : `no (${Math.round(appRun.perSecond)} replies/s, p99 ${appRun.p99Ms.toFixed(1)} ms)`;
+          appRun.perSecond >= TARGET.repliesPerSecond && sustains && offered.p99Ms <= TARGET.p99Ms
+            ? `yes (${Math.round(appRun.perSecond)} replies/s at saturation; p99 ${offered.p99Ms.toFixed(1)} ms at ${TARGET.repliesPerSecond}/s offered)`
+            : `no (${Math.round(appRun.perSecond)} replies/s at saturation; at ${TARGET.repliesPerSecond}/s offered ${Math.round(offered.perSecond)}/s answered, p99 ${offered.p99Ms.toFixed(1)} ms)`;
       }
       figures[`${label} app: inbound events (warm-up + measured)`] = await inboundOutcomes(app);
       figures[`${label} app: outbox rows waiting (dispatcher off)`] = await waitingOutbox(app);
@@ -119,6 +154,11 @@ async function engineRun(engine: EngineLabel): Promise<Figures> {
     await database.handle.close();
   }
   return figures;
+}
+
+/** Vacuums and analyses the app's tables, so a run does not pay for the rows of the last. */
+async function settleDatabase(app: BenchApp): Promise<void> {
+  await app.database.db.execute(sql`vacuum analyze`);
 }
 
 async function seedCustomers(app: BenchApp): Promise<void> {
@@ -153,7 +193,7 @@ interface Measured {
 async function measure(
   database: InboundBenchDatabase,
   url: string,
-  run: { requests: number; boxMs: number },
+  run: { requests: number; boxMs: number; ratePerSecond?: number },
   seed: number,
 ): Promise<Measured> {
   const requests = signedReplies({ url, count: WARMUP + run.requests, phones: PHONES, seed });
@@ -166,7 +206,14 @@ async function measure(
     peak: samplePeak(),
   };
   const load = await fireRequests(
-    { url, requests, warmup: WARMUP, concurrency: CONCURRENCY, boxMs: run.boxMs },
+    {
+      url,
+      requests,
+      warmup: WARMUP,
+      concurrency: CONCURRENCY,
+      boxMs: run.boxMs,
+      ...(run.ratePerSecond === undefined ? {} : { ratePerSecond: run.ratePerSecond }),
+    },
     async () => {
       start.peak();
       start.memory = settledMemory();
