@@ -104,6 +104,29 @@ function firstSentenceIsDate(raw: string, now: LocalMoment): boolean {
   return mentions.length > 0 && otherWords(first, mentions) <= 1;
 }
 
+/**
+ * The reply opens with a sentence (ended by a full stop or a line break, not a comma) that is
+ * only a date and holds no negation, and asks nothing: a "can't" in a later sentence is about
+ * something else ("First of the month. Rent is due now and I cant do both"), while "Friday, no"
+ * or "Friday? I can't" still refuse.
+ */
+function opensWithFirmDate(raw: string, now: LocalMoment): boolean {
+  if (QUESTION.test(raw)) {
+    return false;
+  }
+  const sentences = raw.split(/[.!\n]+/).map(normalize);
+  const first = sentences[0];
+  if (first === undefined || first.length === 0 || sentences.length < 2) {
+    return false;
+  }
+  const mentions = findDates(first, now);
+  return (
+    mentions.length > 0 &&
+    otherWords(first, mentions) <= 1 &&
+    !tokensOf(first).some((word) => negations.has(word))
+  );
+}
+
 function decide(
   raw: string,
   text: string,
@@ -194,7 +217,7 @@ function decide(
   if (
     first !== undefined &&
     mention !== null &&
-    !refusing &&
+    (!refusing || opensWithFirmDate(raw, now)) &&
     !first.past &&
     !first.idle &&
     onlyFillersBefore(text, first.start) &&

@@ -1,4 +1,5 @@
 import { LEXICONS } from "./lexicon.js";
+import { withoutCourtesy } from "./normalize.js";
 import { bounded, wordAlternation } from "./patterns.js";
 
 // How many parts a payment-plan reply asks for, when it says so: "3 payments", "en dos
@@ -21,11 +22,11 @@ const HALVES = bounded(
   "half (?:now|today|and half)|(?:and|then|y) half|mitad (?:y|ahora|hoy|ahorita)|la otra mitad|other half|50 50|mitad y mitad|the rest|the remainder|el resto|lo demas|lo que falta",
 );
 
-// A reply that is only a number ("3", "#3", "option 3") picks from the plan offer's choices.
+// A reply that is only a number ("3", "#3", "option 3", "Option 2 please") picks from the plan offer's choices.
 const BARE_NUMBER = /^(?:(?:number|option|opcion|numero) )?(\d{1,2})$/;
 
 export function countInstallments(text: string): number | null {
-  const bare = BARE_NUMBER.exec(text)?.[1];
+  const bare = (BARE_NUMBER.exec(text) ?? BARE_NUMBER.exec(withoutCourtesy(text)))?.[1];
   if (bare !== undefined) {
     const value = Number(bare);
     return value >= 2 && value <= 24 ? value : null;

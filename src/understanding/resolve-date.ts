@@ -270,6 +270,20 @@ const RULES: Rule[] = [
     resolve: (_match, now) => ({ day: now.day }),
   },
   {
+    // "hoy domingo", "mañana lunes": a weekday that is the relative day only names it, so the
+    // two are one mention (and a negation beside either refuses that day: "hoy domingo no
+    // puedo"). When they disagree ("tomorrow, friday at the latest") each stands on its own.
+    name: "relative-day",
+    pattern: bounded(
+      `(${wordAlternation(Object.keys(vocabulary.relativeDays))}) (${WEEKDAYS})(?! (?:${UNITS}|${MONTHS}|\\d))`,
+    ),
+    resolve: (match, now) => {
+      const day = now.day + (vocabulary.relativeDays[match[1] ?? ""] ?? 0);
+      const weekday = vocabulary.weekdays[match[2] ?? ""];
+      return weekday !== undefined && nextWeekdayOnOrAfter(day, weekday) === day ? { day } : null;
+    },
+  },
+  {
     name: "relative-day",
     pattern: phrasePattern(vocabulary.relativeDays),
     resolve: (match, now) => ({ day: now.day + (vocabulary.relativeDays[match[0]] ?? 0) }),
@@ -432,9 +446,29 @@ function inClauseBeside(
   return words.test(before.join(" ")) || words.test(after.join(" "));
 }
 
-function negatedAt(text: string, start: number, end: number): boolean {
-  const [before, after] = wordsAround(text, start, end, 1);
-  return [...before, ...after].some((word) => NEGATIONS.has(word));
+/**
+ * A negation right after the mention, or up to two words before it, so the verb between counts
+ * ("can't do today", "no puedo hoy", "ahorita no tengo").
+ */
+function negatedAt(text: string, start: number, end: number, low = 0, high = text.length): boolean {
+  const [before, after] = wordsAround(text, start, end, 2, low, high);
+  return [...before, ...after.slice(0, 1)].some((word) => NEGATIONS.has(word));
+}
+
+/** negatedAt kept to the mention's clause ("Friday. Can't do today" negates only today). */
+function negatedInClause(
+  text: string,
+  start: number,
+  end: number,
+  clauses: () => number[],
+): boolean {
+  if (!negatedAt(text, start, end)) {
+    return false;
+  }
+  const starts = clauses();
+  const low = starts.findLast((clause) => clause <= start) ?? 0;
+  const high = starts.find((clause) => clause >= end) ?? text.length;
+  return negatedAt(text, start, end, low, high);
 }
 
 /**
@@ -484,7 +518,10 @@ export function findDates(text: string, now: LocalMoment, raw?: string): DateMen
           text: match[0],
           weak: rule.weak === true || resolved.weak === true,
           past: resolved.past === true || resolved.day < now.day,
-          negated: negatedAt(text, start, end),
+          negated: negatedInClause(text, start, end, () => {
+            clauses ??= raw === undefined ? [0] : clauseStarts(raw, text);
+            return clauses;
+          }),
           income: false,
           idle,
         });
