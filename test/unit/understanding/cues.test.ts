@@ -22,7 +22,9 @@ describe("the cue-word stage", () => {
 
   it.each([
     ["Pd it yesterday", "PAID", '"pd"'],
-    ["Ya hice la transferencia de Bank of America hace rato", "PAID", '"hice la transferencia"'],
+    // "Ya hice la transferencia..." is now a phrase rule; a card run at the door is not.
+    ["El técnico pasó mi tarjeta cuando terminó", "PAID", '"paso mi tarjeta"'],
+    ["The AC guy ran my card when he finished", "PAID", '"ran my card"'],
     ["Factura por favor", "COPY", '"factura"'],
     ["Can u text me a pic of the bill", "COPY", '"pic"'],
     ["Ustedes me dijeron que la revisión era gratis", "DISPUTE", '"gratis"'],
