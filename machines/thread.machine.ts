@@ -141,15 +141,22 @@ function installmentDate(context: ThreadContext, event: ThreadEvent): string {
   return nextUnpaidInstallment(context)?.dueDate ?? today(context, event);
 }
 
-/** Answers a language switch by repeating the last bot message in the new language. */
+/**
+ * Answers a language switch by repeating the last bot message in the new language; a reminder
+ * about invoices since paid is not repeated (nothing is owed now), the switch is confirmed.
+ */
 const resendLastBotMessage = {
   type: "sendSms" as const,
-  params: ({ context }: Args): SendSmsParams => ({
-    template: context.lastBotMessage?.template ?? "reply.language_switched",
-    kind: "reply",
-    language: context.language,
-    vars: context.lastBotMessage?.vars ?? {},
-  }),
+  params: ({ context }: Args): SendSmsParams => {
+    const last = context.lastBotMessage;
+    const stale = last?.template.startsWith("reminder.") === true && totalOpenMinor(context) === 0;
+    return {
+      template: last && !stale ? last.template : "reply.language_switched",
+      kind: "reply",
+      language: context.language,
+      vars: last && !stale ? last.vars : {},
+    };
+  },
 };
 
 /**

@@ -229,6 +229,25 @@ describe("replies when nothing is owed (closed)", () => {
     expect(texts(stop.effects)).toEqual(["reply.stop_confirm:compliance:en"]);
   });
 
+  it("a language switch after paying confirms the switch instead of repeating the paid reminder", () => {
+    const reminded = run({
+      type: "check.due",
+      at: AT,
+      key: "reminder",
+      reminder: { template: "reminder.overdue", invoiceIds: ["iv_1"] },
+      handOff: false,
+    });
+    expect(texts(reminded.effects)).toEqual(["reminder.overdue:reminder:en"]);
+    // While the invoice is open, the switch repeats the reminder in Spanish.
+    const open = step(reminded.next, text("LANGUAGE", { language: "es" }));
+    expect(texts(open.effects)).toEqual(["reminder.overdue:reply:es"]);
+    const paid = step(reminded.next, paidInFull);
+    expect(paid.state).toBe("closed");
+    const { effects, state } = step(paid.next, text("LANGUAGE", { language: "es" }));
+    expect(state).toBe("closed");
+    expect(texts(effects)).toEqual(["reply.language_switched:reply:es"]);
+  });
+
   it("START from a number that never opted out is still read as unclear (as in every state)", () => {
     const { effects, state } = step(closed().next, text("START"));
     expect(state).toBe("closed");
