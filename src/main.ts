@@ -44,11 +44,7 @@ import {
 } from "./app/pay-links.js";
 import type { PaymentEvents } from "./app/payment-events-port.js";
 import type { Accounting, Clock, Logger, Payments, SmsSender, StaffNotifier } from "./app/ports.js";
-import {
-  type InboundDeps,
-  processInboundEvent,
-  receiveInboundEvent,
-} from "./app/process-inbound-event.js";
+import { type InboundDeps, receiveInboundEvent } from "./app/process-inbound-event.js";
 import type { QuickBooksConnector } from "./app/quickbooks-connect-port.js";
 import { importFromQuickBooks } from "./app/quickbooks-import.js";
 import { runQuickBooksSyncPass, syncQuickBooksCompany } from "./app/quickbooks-sync-pass.js";
@@ -207,7 +203,6 @@ export async function startDuetext(
   const acceptText = acceptCustomerText({
     store: new PreparedFreshCustomerTextStore(handle.prepared),
     receive: (event) => receiveInboundEvent(inbound, event),
-    process: (id, fresh) => processInboundEvent(inbound, id, fresh),
     clock,
     logger,
   });

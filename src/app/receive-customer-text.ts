@@ -185,8 +185,6 @@ export interface AcceptCustomerTextDeps {
   store: FreshCustomerTextStore;
   /** Stores an event and processes it on the general path (receiveInboundEvent). */
   receive(event: Omit<NewInboundEvent, "receivedAt">): Promise<InboundOutcome & { id?: string }>;
-  /** Processes an already stored event on the general path (processInboundEvent). */
-  process(id: string, fresh: { type: string; payload: unknown }): Promise<InboundOutcome>;
   clock: Clock;
   logger: Logger;
 }
