@@ -74,7 +74,24 @@ const lexiconSchema = z.object({
    * Opt-out by composition: a refusal cue ("no quiero", "don't want") followed within a few
    * words by a messaging word ("mensajes", "texts"), however the rest is phrased.
    */
-  optOut: z.object({ cues: z.array(z.string()), channels: z.array(z.string()) }),
+  optOut: z.object({
+    cues: z.array(z.string()),
+    channels: z.array(z.string()),
+    /**
+     * A messaging verb in any conjugation or texting spelling (regular-expression sources:
+     * "textien", "textiarme", "mensajeen"), an opt-out when one of `negations` stands before it
+     * with only `fillers` between ("ya no me textien porfa"). Past forms are left out on purpose
+     * ("nunca me textearon" reports, it does not refuse).
+     */
+    verbs: z.array(z.string()).default([]),
+    negations: z.array(z.string()).default([]),
+    fillers: z.array(z.string()).default([]),
+    /**
+     * Refusals that may come after the messaging word and end the reply ("texts no more",
+     * "los mensajes ya basta").
+     */
+    closers: z.array(z.string()).default([]),
+  }),
   /** Words of paying; with a future date and nothing else matched, the reply is a promise. */
   payWords: z.array(z.string()),
   /** Words that turn a bare date into a refusal ("not right now"). */

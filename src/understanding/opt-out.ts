@@ -21,6 +21,25 @@ const refusalOfMessages = bounded(
   `(?:${wordAlternation(LEXICONS.flatMap((lexicon) => lexicon.optOut.cues))})(?: [a-z0-9]+){0,${OPT_OUT_WORDS}} (?:${wordAlternation(LEXICONS.flatMap((lexicon) => lexicon.optOut.channels))})`,
   "",
 );
+// A messaging verb however conjugated or spelled, refused ("ya no me textien", "dejen de
+// mensajearme"), per lexicon, since a negation only governs verbs of its own language.
+const FILLER_WORDS = 3;
+const negatedVerb = LEXICONS.filter(
+  (lexicon) => lexicon.optOut.verbs.length > 0 && lexicon.optOut.negations.length > 0,
+).map((lexicon) => {
+  const fillers =
+    lexicon.optOut.fillers.length === 0
+      ? ""
+      : `(?: (?:${wordAlternation(lexicon.optOut.fillers)})){0,${FILLER_WORDS}}`;
+  return `(?:${wordAlternation(lexicon.optOut.negations)})${fillers} (?:${lexicon.optOut.verbs.join("|")})`;
+});
+const refusedVerb = negatedVerb.length === 0 ? null : bounded(negatedVerb.join("|"), "");
+// The refusal after the messaging word, closing the reply ("texts no more", "mensajes ya basta").
+const CLOSER_GAP = 3;
+const closingRefusal = bounded(
+  `(?:${wordAlternation(LEXICONS.flatMap((lexicon) => lexicon.optOut.channels))})(?: [a-z0-9]+){0,${CLOSER_GAP}} (?:${wordAlternation(LEXICONS.flatMap((lexicon) => lexicon.optOut.closers))})$`,
+  "",
+);
 const SHORT_REPLY_TOKENS = 5;
 const TYPO_REPLY_TOKENS = 3;
 
@@ -51,6 +70,14 @@ export function optOut(raw: string, text: string): OptOutDecision | null {
   const refusal = refusalOfMessages.exec(visible)?.[0];
   if (refusal !== undefined) {
     return { intent: "STOP", confidence: 0.9, evidence: [`STOP refusal of messages "${refusal}"`] };
+  }
+  const verb = refusedVerb?.exec(visible)?.[0];
+  if (verb !== undefined) {
+    return { intent: "STOP", confidence: 0.9, evidence: [`STOP refused messaging verb "${verb}"`] };
+  }
+  const closing = closingRefusal.exec(withoutCourtesy(visible))?.[0];
+  if (closing !== undefined) {
+    return { intent: "STOP", confidence: 0.85, evidence: [`STOP closing refusal "${closing}"`] };
   }
   const words = visibleWords(text);
   if (words.length <= SHORT_REPLY_TOKENS) {
