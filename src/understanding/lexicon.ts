@@ -91,6 +91,19 @@ const lexiconSchema = z.object({
      * "los mensajes ya basta").
      */
     closers: z.array(z.string()).default([]),
+    /**
+     * The last look (a scoring fallback, like the cue stage): in a short reply, one of these
+     * refusals and a messaging word (`channels`, `verbs`) anywhere, in either order ("mensajes no
+     * quiero mas", "these reminders I dont need"). Only refusals that say "none of it" on their
+     * own: a bare "no" or "ya no" also reports ("no me llegó el mensaje").
+     */
+    anywhereCues: z.array(z.string()).default([]),
+    /**
+     * What may follow such a refusal for it to count: a messaging word, one of these, or the end
+     * ("I don't want them", "no quiero mas"); "no quiero pagar", "I don't need a receipt" refuse
+     * something else.
+     */
+    governed: z.array(z.string()).default([]),
   }),
   /** Words of paying; with a future date and nothing else matched, the reply is a promise. */
   payWords: z.array(z.string()),

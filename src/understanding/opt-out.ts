@@ -40,6 +40,20 @@ const closingRefusal = bounded(
   `(?:${wordAlternation(LEXICONS.flatMap((lexicon) => lexicon.optOut.channels))})(?: [a-z0-9]+){0,${CLOSER_GAP}} (?:${wordAlternation(LEXICONS.flatMap((lexicon) => lexicon.optOut.closers))})$`,
   "",
 );
+// The scoring fallback: a refusal that needs no object and a messaging word, anywhere in a
+// short reply, in either order.
+const FALLBACK_REPLY_TOKENS = 10;
+const messagingSource = [
+  wordAlternation(LEXICONS.flatMap((lexicon) => lexicon.optOut.channels)),
+  ...LEXICONS.flatMap((lexicon) => lexicon.optOut.verbs),
+].join("|");
+const messagingWord = bounded(messagingSource, "");
+const anywhereRefusal = bounded(
+  `(?:${wordAlternation(LEXICONS.flatMap((lexicon) => lexicon.optOut.anywhereCues))})(?=$| (?:${wordAlternation(LEXICONS.flatMap((lexicon) => lexicon.optOut.governed))}|${messagingSource})(?![a-z0-9]))`,
+  "",
+);
+// "unsubcribe", "unsubscibe": a long keyword is unmistakable with one slip at any length.
+const LONG_KEYWORD = 10;
 const SHORT_REPLY_TOKENS = 5;
 const TYPO_REPLY_TOKENS = 3;
 
@@ -102,7 +116,22 @@ export function optOut(raw: string, text: string): OptOutDecision | null {
       }
     }
   }
-  const anywhere = words.find((token) => stop.anywhere.has(token));
+  if (words.length <= FALLBACK_REPLY_TOKENS) {
+    const cue = anywhereRefusal.exec(visible)?.[0];
+    const channel = cue === undefined ? undefined : messagingWord.exec(visible)?.[0];
+    if (cue !== undefined && channel !== undefined) {
+      return {
+        intent: "STOP",
+        confidence: 0.75,
+        evidence: [`STOP refusal "${cue}" and messaging word "${channel}" in a short reply`],
+      };
+    }
+  }
+  const anywhere = words.find(
+    (token) =>
+      stop.anywhere.has(token) ||
+      (token.length >= LONG_KEYWORD && (fuzzyOptOutKeyword(token)?.length ?? 0) >= LONG_KEYWORD),
+  );
   if (anywhere !== undefined) {
     return {
       intent: "STOP",
