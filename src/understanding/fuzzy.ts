@@ -5,6 +5,17 @@ import symbols from "./lexicons/symbols.json" with { type: "json" };
 
 const keywords = symbols.fuzzyKeywords;
 const exclusions = new Set(symbols.fuzzyExclusions);
+// Indexed by first letter: a slip rarely hits the first one, and most tokens then cost nothing.
+const channelWords = new Map<string, string[]>();
+for (const word of symbols.fuzzyChannels.words) {
+  const first = word[0] ?? "";
+  channelWords.set(first, [...(channelWords.get(first) ?? []), word]);
+}
+const channelExclusions = new Set([
+  ...symbols.fuzzyChannels.exclusions,
+  ...symbols.fuzzyChannels.words,
+]);
+const CHANNEL_MIN_LENGTH = 6;
 
 /** Optimal string alignment distance, stopping early once it exceeds 1. */
 function withinOneEdit(a: string, b: string): boolean {
@@ -44,4 +55,21 @@ export function fuzzyOptOutKeyword(token: string): string | null {
     return null;
   }
   return keywords.find((keyword) => keyword.length >= 4 && withinOneEdit(token, keyword)) ?? null;
+}
+
+/**
+ * The messaging word ("mensajes", "messages", "reminders") this token is a one-slip typo of, if
+ * any, the first letter kept: "mensjes", "mesnajes", "messges". Only words of six letters or
+ * more, and never the real words one edit away listed in `fuzzyChannels.exclusions`
+ * ("testing" is not "texting", "massage" not "message").
+ */
+export function fuzzyChannelWord(token: string): string | null {
+  if (token.length < CHANNEL_MIN_LENGTH || channelExclusions.has(token)) {
+    return null;
+  }
+  const candidates = channelWords.get(token[0] ?? "");
+  if (candidates === undefined) {
+    return null;
+  }
+  return candidates.find((word) => word !== token && withinOneEdit(token, word)) ?? null;
 }

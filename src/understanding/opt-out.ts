@@ -1,4 +1,4 @@
-import { fuzzyOptOutKeyword } from "./fuzzy.js";
+import { fuzzyChannelWord, fuzzyOptOutKeyword } from "./fuzzy.js";
 import { masked, matcherFor, phraseMatch } from "./intent-matchers.js";
 import { LEXICONS } from "./lexicon.js";
 import { segments, withoutCourtesy } from "./normalize.js";
@@ -70,8 +70,25 @@ function visibleWords(text: string): string[] {
   return tokensOf(masked(text, stop)).filter((token) => token !== "~");
 }
 
-/** STOP with its evidence, or null; `text` is the normalised reply, `raw` the original. */
-export function optOut(raw: string, text: string): OptOutDecision | null {
+/** The reply with messaging words typed with one slip repaired ("no mas mensjes"), or itself. */
+function withChannelsRepaired(text: string): string {
+  let changed = false;
+  const tokens = tokensOf(text).map((token) => {
+    const word = fuzzyChannelWord(token);
+    if (word === null) {
+      return token;
+    }
+    changed = true;
+    return word;
+  });
+  return changed ? tokens.join(" ") : text;
+}
+
+/**
+ * STOP with its evidence, or null; `text` is the normalised reply, `raw` the original. A reply
+ * no rule takes is tried once more with its misspelt messaging words repaired.
+ */
+export function optOut(raw: string, text: string, repaired = false): OptOutDecision | null {
   const bare = withoutCourtesy(text);
   if (stop.exact.has(text) || (bare.length > 0 && stop.exact.has(bare))) {
     return { intent: "STOP", confidence: 0.99, evidence: [`STOP exact "${text}"`] };
@@ -147,6 +164,18 @@ export function optOut(raw: string, text: string): OptOutDecision | null {
       const keyword = segmentWords.find((token) => stop.tokens.has(token));
       if (stop.exact.has(segment) || (segmentWords.length <= 3 && keyword !== undefined)) {
         return { intent: "STOP", confidence: 0.9, evidence: [`STOP sentence "${segment}"`] };
+      }
+    }
+  }
+  if (!repaired) {
+    const fixed = withChannelsRepaired(text);
+    if (fixed !== text) {
+      const decision = optOut(raw, fixed, true);
+      if (decision !== null) {
+        return {
+          ...decision,
+          evidence: [...decision.evidence, `messaging words read as "${fixed}"`],
+        };
       }
     }
   }
