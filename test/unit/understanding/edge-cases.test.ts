@@ -240,3 +240,37 @@ describe("rules added after the third and fourth blind sets", () => {
     expect(classifyReply("mañana te hablo para pagarte", options).intent).toBe("PROMISE");
   });
 });
+
+describe("opt-out compositions (round five)", () => {
+  it.each([
+    ["ya no me textien porfa", "refused messaging verb"],
+    ["ya no me mensajeen", "refused messaging verb"],
+    ["ni me escriban", "refused messaging verb"],
+    ["texts no more", "closing refusal"],
+    ["los recordatorios ya basta", "closing refusal"],
+    ["mensajes no quiero mas", "in a short reply"],
+    ["these reminders I dont need", "in a short reply"],
+    ["no mas mensjes", "messaging words read as"],
+    ["how do i unsubcribe from this", "in a longer reply"],
+  ])("%s is STOP by the %s rule", (text, rule) => {
+    const result = classifyReply(text, options);
+    expect(result.intent).toBe("STOP");
+    expect(result.evidence.join(" ")).toContain(rule);
+  });
+
+  it.each([
+    "no me llamen al trabajo, mejor textéenme",
+    "dont call me, text me instead",
+    "I dont need a plan, just text me the total",
+    "no quiero que me cobren el recargo",
+    "no me escribió el técnico",
+    "no me llegan los mensajes",
+    "the message said no more late fees",
+    "dont remind me of that lol",
+    "take me off autopay",
+    "please stop charging my card",
+    "I want to be removed from the account, my ex pays",
+  ])("%s is not an opt-out", (text) => {
+    expect(classifyReply(text, options).intent).not.toBe("STOP");
+  });
+});
