@@ -104,6 +104,13 @@ const lexiconSchema = z.object({
      * something else.
      */
     governed: z.array(z.string()).default([]),
+    /**
+     * An explicit wish to keep receiving ("don't stop the reminders, they help", "no paren de
+     * mandarme recordatorios"), regular-expression sources matched from the start of one clause
+     * of the raw reply; blanked only when the reply goes on after it, so "Don't. Stop the texts."
+     * (two clauses) and a bare "dont stop the texts" stay STOP.
+     */
+    keepWishes: z.array(z.string()).default([]),
   }),
   /** Words of paying; with a future date and nothing else matched, the reply is a promise. */
   payWords: z.array(z.string()),

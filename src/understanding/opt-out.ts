@@ -57,6 +57,36 @@ const LONG_KEYWORD = 10;
 const SHORT_REPLY_TOKENS = 5;
 const TYPO_REPLY_TOKENS = 3;
 
+// An explicit wish to keep receiving ("don't stop the reminders, they help me"), matched from the
+// start of one clause of the raw reply and blanked only when the reply goes on after it.
+const keepWishSources = LEXICONS.flatMap((lexicon) => lexicon.optOut.keepWishes);
+const keepWishClause =
+  keepWishSources.length === 0 ? null : new RegExp(`^(?:${keepWishSources.join("|")})(?![a-z0-9])`);
+// A cheap first look, so only replies that could hold such a wish are split into clauses.
+const keepWishHint =
+  /(?<![a-z0-9])(?:dont|do not|no) (?:ever |me |nos )?(?:stop|paren|pare|dejen|deje|dejes|pares|quiero que|queremos que)(?![a-z0-9])/;
+
+/** The reply with its clauses that wish to keep the messages blanked, or itself. */
+function withoutKeepWishes(raw: string, text: string): string {
+  if (keepWishClause === null || !keepWishHint.test(text)) {
+    return text;
+  }
+  let result = text;
+  for (const clause of segments(raw)) {
+    const wish = keepWishClause.exec(clause)?.[0];
+    if (wish === undefined) {
+      continue;
+    }
+    const at = result.indexOf(wish);
+    // Only when the reply goes on after the wish ("..., they help"): a bare "dont stop the texts"
+    // may be two sentences with the stop lost, and stays STOP.
+    if (at >= 0 && result.slice(at + wish.length).trim().length > 0) {
+      result = `${result.slice(0, at)}~${result.slice(at + wish.length)}`;
+    }
+  }
+  return result;
+}
+
 const sentenceWords = new Set([
   ...stop.tokens,
   ...[...stop.exact].flatMap((entry) => entry.split(" ")),
@@ -88,7 +118,8 @@ function withChannelsRepaired(text: string): string {
  * STOP with its evidence, or null; `text` is the normalised reply, `raw` the original. A reply
  * no rule takes is tried once more with its misspelt messaging words repaired.
  */
-export function optOut(raw: string, text: string, repaired = false): OptOutDecision | null {
+export function optOut(raw: string, normalized: string, repaired = false): OptOutDecision | null {
+  const text = repaired ? normalized : withoutKeepWishes(raw, normalized);
   const bare = withoutCourtesy(text);
   if (stop.exact.has(text) || (bare.length > 0 && stop.exact.has(bare))) {
     return { intent: "STOP", confidence: 0.99, evidence: [`STOP exact "${text}"`] };
@@ -161,7 +192,9 @@ export function optOut(raw: string, text: string, repaired = false): OptOutDecis
   if (/[.!?\n,;:¡¿]/.test(raw) && words.some((word) => sentenceWords.has(word))) {
     for (const segment of segments(raw)) {
       const segmentWords = visibleWords(segment);
-      const keyword = segmentWords.find((token) => stop.tokens.has(token));
+      // A keyword the whole reply blanks ("Alto ahí, ya pagué") is not revived by the split;
+      // a sentence that is itself a keyword ("Stop. By the way...") still counts.
+      const keyword = segmentWords.find((token) => stop.tokens.has(token) && words.includes(token));
       if (stop.exact.has(segment) || (segmentWords.length <= 3 && keyword !== undefined)) {
         return { intent: "STOP", confidence: 0.9, evidence: [`STOP sentence "${segment}"`] };
       }
