@@ -17,36 +17,48 @@ const channelExclusions = new Set([
 ]);
 const CHANNEL_MIN_LENGTH = 6;
 
-/** Optimal string alignment distance, stopping early once it exceeds 1. */
-function withinOneEdit(a: string, b: string): boolean {
-  if (Math.abs(a.length - b.length) > 1) {
+/** Whether `a` and `b` from `from` on are the same characters. */
+function sameFrom(a: string, aFrom: number, b: string, bFrom: number): boolean {
+  if (a.length - aFrom !== b.length - bFrom) {
     return false;
   }
-  const previous2: number[] = [];
-  let previous = Array.from({ length: b.length + 1 }, (_unused, index) => index);
-  for (let i = 1; i <= a.length; i += 1) {
-    const current = [i];
-    let rowMinimum = i;
-    for (let j = 1; j <= b.length; j += 1) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let value = Math.min(
-        (previous[j] ?? 0) + 1,
-        (current[j - 1] ?? 0) + 1,
-        (previous[j - 1] ?? 0) + cost,
-      );
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
-        value = Math.min(value, (previous2[j - 2] ?? 0) + 1);
-      }
-      current[j] = value;
-      rowMinimum = Math.min(rowMinimum, value);
-    }
-    if (rowMinimum > 1) {
+  for (let offset = 0; aFrom + offset < a.length; offset += 1) {
+    if (a.charCodeAt(aFrom + offset) !== b.charCodeAt(bFrom + offset)) {
       return false;
     }
-    previous2.splice(0, previous2.length, ...previous);
-    previous = current;
   }
-  return (previous[b.length] ?? 2) <= 1;
+  return true;
+}
+
+/**
+ * Optimal string alignment distance at most 1 (one substitution, insertion, deletion or swap of
+ * neighbours), in one pass and without allocating: it runs on most tokens of most replies.
+ */
+function withinOneEdit(a: string, b: string): boolean {
+  const difference = a.length - b.length;
+  if (difference > 1 || difference < -1) {
+    return false;
+  }
+  let first = 0;
+  const shorter = Math.min(a.length, b.length);
+  while (first < shorter && a.charCodeAt(first) === b.charCodeAt(first)) {
+    first += 1;
+  }
+  if (first === shorter) {
+    return true;
+  }
+  if (difference === 1) {
+    return sameFrom(a, first + 1, b, first);
+  }
+  if (difference === -1) {
+    return sameFrom(a, first, b, first + 1);
+  }
+  return (
+    sameFrom(a, first + 1, b, first + 1) ||
+    (a.charCodeAt(first) === b.charCodeAt(first + 1) &&
+      a.charCodeAt(first + 1) === b.charCodeAt(first) &&
+      sameFrom(a, first + 2, b, first + 2))
+  );
 }
 
 /** The opt-out keyword this token is a one-slip typo of, if any. */
