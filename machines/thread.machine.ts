@@ -451,26 +451,7 @@ export const threadMachine = setup({
           ...optOutReplies(),
           ...withCardNumberWarning([
             helpReply(),
-            {
-              guard: "isPaidClaim",
-              target: "paidClaimed",
-              actions: [
-                "adoptReplyLanguage",
-                cancelAllTimers,
-                sms("reply.paid_ack", "reply"),
-                notify("verify_payment", true),
-                {
-                  type: "scheduleTimer",
-                  params: ({ context, event }: Args): ScheduleTimerParams => ({
-                    key: TIMER_KEYS.paidClaimEscalate,
-                    at: checkAt(
-                      addDays(today(context, event), context.policy.paidClaimEscalateDays),
-                      context,
-                    ),
-                  }),
-                },
-              ],
-            },
+            paidClaimReply(),
             disputeReply(),
             {
               guard: "isPlanRequest",
@@ -538,16 +519,7 @@ export const threadMachine = setup({
           ...withCardNumberWarning([
             helpReply(),
             ...promiseReplies(),
-            {
-              guard: "isPaidClaim",
-              target: "paidClaimed",
-              actions: [
-                "adoptReplyLanguage",
-                cancelAllTimers,
-                sms("reply.paid_ack", "reply"),
-                notify("verify_payment", true),
-              ],
-            },
+            paidClaimReply(),
             disputeReply(),
             ...commonReplies(),
           ]),
@@ -578,16 +550,7 @@ export const threadMachine = setup({
           ...optOutReplies(),
           ...withCardNumberWarning([
             helpReply(),
-            {
-              guard: "isPaidClaim",
-              target: "paidClaimed",
-              actions: [
-                "adoptReplyLanguage",
-                cancelAllTimers,
-                sms("reply.paid_ack", "reply"),
-                notify("verify_payment", true),
-              ],
-            },
+            paidClaimReply(),
             disputeReply(),
             ...commonReplies(),
           ]),
@@ -851,6 +814,33 @@ function helpReply() {
 }
 
 /** A dispute pauses everything and goes to staff with the customer's words. */
+/**
+ * "I paid": thanks, reminders paused, staff asked to verify, and a check after the configured
+ * days in case nobody does — from the ladder, a promise or a plan alike.
+ */
+function paidClaimReply() {
+  return {
+    guard: "isPaidClaim" as const,
+    target: "#thread.paidClaimed",
+    actions: [
+      "adoptReplyLanguage" as const,
+      cancelAllTimers,
+      sms("reply.paid_ack", "reply"),
+      notify("verify_payment", true),
+      {
+        type: "scheduleTimer" as const,
+        params: ({ context, event }: Args): ScheduleTimerParams => ({
+          key: TIMER_KEYS.paidClaimEscalate,
+          at: checkAt(
+            addDays(today(context, event), context.policy.paidClaimEscalateDays),
+            context,
+          ),
+        }),
+      },
+    ],
+  };
+}
+
 function disputeReply() {
   return {
     guard: "isDispute" as const,

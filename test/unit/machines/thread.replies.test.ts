@@ -6,7 +6,7 @@ import {
   type ThreadEventInput,
   threadEventSchema,
 } from "../../../machines/thread.events.js";
-import { threadMachine } from "../../../machines/thread.machine.js";
+import { TIMER_KEYS, threadMachine } from "../../../machines/thread.machine.js";
 import {
   restoreThread,
   type ThreadSnapshot,
@@ -284,5 +284,39 @@ describe("replies when nothing is owed (closed)", () => {
     expect(closedByStaff.next.context.openInvoices).not.toEqual([]);
     const promise = step(closedByStaff.next, text("PROMISE", { promiseDate: "2026-11-27" }));
     expect(texts(promise.effects)).toEqual(["reply.menu:reply:en"]);
+  });
+});
+
+describe("a paid claim, from wherever it comes", () => {
+  function escalationTimer(effects: ThreadEffect[]): string[] {
+    return effects.flatMap((effect) =>
+      effect.type === "scheduleTimer" && effect.params.key === TIMER_KEYS.paidClaimEscalate
+        ? [effect.params.key]
+        : [],
+    );
+  }
+
+  it.each([
+    ["the ladder", [] as ThreadEvent[]],
+    ["a promise", [text("PROMISE", { promiseDate: "2026-11-27" })]],
+    ["a plan", [text("PLAN"), text("PLAN", { text: "3", choice: 3 })]],
+  ])("from %s: acknowledged, staff asked to verify, and escalated if nobody does", (_, before) => {
+    const start = before.length > 0 ? run(...before) : null;
+    if (start) {
+      expect(["promised", "onPlan"]).toContain(start.state);
+    }
+    const claim = start ? step(start.next, text("PAID")) : run(text("PAID"));
+    expect(claim.state).toBe("paidClaimed");
+    expect(texts(claim.effects)).toEqual(["reply.paid_ack:reply:en"]);
+    expect(staff(claim.effects)).toEqual(["verify_payment"]);
+    expect(escalationTimer(claim.effects)).toEqual([TIMER_KEYS.paidClaimEscalate]);
+    const due = step(claim.next, {
+      type: "check.due",
+      at: AT,
+      key: TIMER_KEYS.paidClaimEscalate,
+      reminder: null,
+      handOff: false,
+    });
+    expect(staff(due.effects)).toEqual(["paid_claim_unresolved"]);
   });
 });
