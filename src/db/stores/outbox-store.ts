@@ -8,9 +8,9 @@ import {
   messages,
   outbox,
   phones,
-  tasks,
   threads,
 } from "../schema/index.js";
+import { insertStaffTask } from "./staff-task-rows.js";
 
 const rowColumns = {
   id: outbox.id,
@@ -230,25 +230,7 @@ export class DrizzleOutboxStore implements OutboxStore {
     text: string;
     at: Date;
   }): Promise<void> {
-    await this.db.transaction(async (tx) => {
-      const [created] = await tx
-        .insert(tasks)
-        .values({
-          companyId: task.companyId,
-          threadId: task.threadId,
-          reason: task.reason,
-          details: { reason: task.reason, text: task.text },
-        })
-        .returning({ id: tasks.id });
-      await tx.insert(outbox).values({
-        companyId: task.companyId,
-        threadId: task.threadId,
-        effectType: "notifyStaff",
-        payload: { reason: task.reason, text: task.text, taskId: created?.id },
-        availableAt: task.at,
-        createdAt: task.at,
-      });
-    });
+    await this.db.transaction((tx) => insertStaffTask(tx, task));
   }
 
   async recordOutboundMessage(message: {

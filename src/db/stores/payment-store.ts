@@ -9,17 +9,9 @@ import type {
 } from "../../app/payment-store-port.js";
 import type { InvoiceFacts } from "../../app/ports.js";
 import type { Database } from "../client.js";
-import {
-  customers,
-  invoices,
-  outbox,
-  payLinks,
-  payments,
-  phones,
-  tasks,
-  threads,
-} from "../schema/index.js";
+import { customers, invoices, payLinks, payments, phones, threads } from "../schema/index.js";
 import { mirroredInvoices } from "./pay-link-store.js";
+import { insertStaffTask } from "./staff-task-rows.js";
 
 // payments and the invoice mirror, as payment reconciliation writes them. The unique index
 // on the PaymentIntent id is what makes a redelivered or duplicated Stripe event harmless.
@@ -105,26 +97,13 @@ export class DrizzlePaymentStore implements PaymentStore {
       await tx.update(payments).set({ status }).where(eq(payments.id, row.id));
       // Told once, when the status changes: a redelivered event finds it already changed.
       if (staffNotice) {
-        const [task] = await tx
-          .insert(tasks)
-          .values({
-            companyId: row.companyId,
-            threadId: row.threadId,
-            reason: staffNotice.reason,
-            details: {
-              reason: staffNotice.reason,
-              text: staffNotice.text,
-              paymentIntentId: stripePaymentIntentId,
-            },
-          })
-          .returning({ id: tasks.id });
-        await tx.insert(outbox).values({
+        await insertStaffTask(tx, {
           companyId: row.companyId,
           threadId: row.threadId,
-          effectType: "notifyStaff",
-          payload: { reason: staffNotice.reason, text: staffNotice.text, taskId: task?.id },
-          availableAt: staffNotice.at,
-          createdAt: staffNotice.at,
+          reason: staffNotice.reason,
+          text: staffNotice.text,
+          at: staffNotice.at,
+          details: { paymentIntentId: stripePaymentIntentId },
         });
       }
       return true;
