@@ -156,6 +156,39 @@ describe("scheduler and dispatcher workers", () => {
     expect(outboxRows.filter((row) => row.status !== "sent")).toEqual([]);
   });
 
+  it("claims the texts one step queued in the order the machine queued them", async () => {
+    const [threadId] = await createThreads(1);
+    await drainOutbox();
+    const at = harness.clock.now();
+    const order = ["first", "second", "third", "fourth", "fifth", "sixth"];
+    await harness.inbound.store.inTransaction(async (uow) => {
+      const thread = await uow.lockThreadById(threadId ?? "");
+      if (!thread) {
+        throw new Error("thread not found");
+      }
+      await uow.persistEffects(
+        thread,
+        order.map((tag) => ({
+          type: "sendSms" as const,
+          params: {
+            template: "reply.menu" as const,
+            kind: "reply" as const,
+            language: "en" as const,
+            vars: { tag },
+          },
+        })),
+        { at, causationId: "ordering-test" },
+      );
+    });
+    const claimed: string[] = [];
+    for (const _ of order) {
+      const [row] = await harness.dispatch.outbox.claimDue(harness.clock.now(), 1);
+      claimed.push(String((row?.payload as { vars?: { tag?: string } } | undefined)?.vars?.tag));
+    }
+    expect(claimed).toEqual(order);
+    await harness.database.db.delete(outbox).where(eq(outbox.causationId, "ordering-test"));
+  });
+
   it("does not re-send a row a crash left in `sending` when the provider already has it", async () => {
     const { db } = harness.database;
     const { threadId, row } = await queueStaffText("crash after send");
