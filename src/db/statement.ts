@@ -22,11 +22,10 @@ export class Statement {
 
   /** The same statement as Drizzle SQL (for `tx.execute` inside a Drizzle transaction). */
   toSql(): SQL {
-    const { text, params } = this.render();
-    const pieces = text.split(/\$(\d+)/);
-    const chunks: SQL[] = [];
-    pieces.forEach((piece, index) => {
-      chunks.push(index % 2 === 0 ? sql.raw(piece) : sql`${params[Number(piece) - 1] ?? null}`);
+    const chunks: SQL[] = [sql.raw(this.strings[0] ?? "")];
+    this.values.forEach((value, index) => {
+      chunks.push(value instanceof Statement ? value.toSql() : sql`${value ?? null}`);
+      chunks.push(sql.raw(this.strings[index + 1] ?? ""));
     });
     return sql.join(chunks);
   }
