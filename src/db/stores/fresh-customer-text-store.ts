@@ -8,6 +8,7 @@ import type {
 import type { PreparedRunner } from "../client.js";
 import { newId } from "../ids.js";
 import { threadChangeStatement } from "./thread-change-sql.js";
+import { threadInputOf } from "./thread-input.js";
 
 // The customer-text fast path's two statements, sent prepared (one Bind/Execute each once a
 // connection has seen them). The first only reads: whether this MessageSid is already
@@ -76,10 +77,6 @@ export class PreparedFreshCustomerTextStore implements FreshCustomerTextStore {
     ) {
       return { status: "new", target: null };
     }
-    // As the pipeline's threadInput reads it: the customer's language and zone, else the
-    // company's.
-    const language =
-      row.customer_id !== null ? (row.language ?? row.company_language) : row.company_language;
     return {
       status: "new",
       target: {
@@ -91,13 +88,16 @@ export class PreparedFreshCustomerTextStore implements FreshCustomerTextStore {
           machineVersion: row.machine_version,
           version: row.version,
         },
-        input: {
+        input: threadInputOf({
           companyId: row.company_id,
           phone: text.from,
-          language: language === "es" ? "es" : "en",
-          timeZone: row.time_zone ?? row.company_time_zone,
+          companyTimeZone: row.company_time_zone,
+          companyLanguage: row.company_language,
+          customerId: row.customer_id,
+          customerLanguage: row.language,
+          customerTimeZone: row.time_zone,
           openInvoices: row.open_invoices,
-        },
+        }),
         customer:
           row.time_zone === null && row.region === null
             ? null

@@ -31,6 +31,7 @@ import {
 } from "../schema/index.js";
 import { firstRow } from "./raw-rows.js";
 import { threadChangeStatement } from "./thread-change-sql.js";
+import { threadInputOf } from "./thread-input.js";
 
 const REMINDER_TIMER_KEY = TIMER_KEYS.reminder;
 
@@ -317,10 +318,6 @@ class DrizzlePipelineUnitOfWork implements PipelineUnitOfWork {
     if (!first) {
       throw new Error(`Company ${key.companyId} does not exist`);
     }
-    const language =
-      first.customerId !== null
-        ? (first.customerLanguage ?? first.companyLanguage)
-        : first.companyLanguage;
     const openInvoices = rows.flatMap((row) =>
       row.invoiceId === null ||
       row.balanceMinor === null ||
@@ -337,13 +334,7 @@ class DrizzlePipelineUnitOfWork implements PipelineUnitOfWork {
             },
           ],
     );
-    return {
-      companyId: key.companyId,
-      phone: key.phone,
-      language: language === "es" ? "es" : "en",
-      timeZone: first.customerTimeZone ?? first.companyTimeZone,
-      openInvoices,
-    };
+    return threadInputOf({ ...key, ...first, openInvoices });
   }
 
   async commitThread(
