@@ -6,21 +6,16 @@ import type {
   ThreadSave,
 } from "../../app/ports.js";
 import { newId } from "../ids.js";
-import {
-  emptyStatement,
-  joinStatements,
-  rawStatement,
-  type Statement,
-  stmt,
-} from "../statement.js";
+import { Statement } from "../statement.js";
 
-// Everything one event does to a thread, as ONE statement: the new snapshot, the ledger rows,
-// timers and outbox rows its effects ask for, the inbound event itself and the customer's
-// own text in the history. Each write is a data-modifying CTE gated on the thread
-// update, so with `save` the whole change applies only if the thread is still at the version
-// it was read at (an optimistic writer that lost a race changes nothing and can retry under
-// a lock). Round trips, not SQL, are most of an event's cost: one statement instead of one
-// per row. Parameters are text cast in SQL, so every driver sends them the same way.
+// Everything events do to their threads, as ONE statement of fixed text: the new snapshots,
+// the ledger rows, timers and outbox rows their effects ask for, the inbound events
+// themselves and the customers' own texts in the history. The changes travel as one JSON
+// parameter, so the text never varies with the effects and a connection prepares and plans
+// it once, and several threads' changes share a round trip (the customer-text fast path
+// batches concurrent texts). Each write is a data-modifying CTE joined to `ready`: the
+// changes whose thread update applied (still at the version read, its event not yet stored),
+// so a change that lost a race writes nothing and can retry; the others still apply.
 
 export interface ThreadChange {
   thread: Pick<LockedThread, "id" | "companyId" | "phone" | "version">;
@@ -45,150 +40,252 @@ export interface ThreadChange {
   inboundMessage?: InboundTextRecord;
 }
 
+const THREAD_CHANGES = `
+with input as (
+  select * from jsonb_to_recordset($1::text::jsonb) as c(
+    idx int, thread_id text, company_id text, phone text, version int, save boolean,
+    snapshot jsonb, state text, machine_version int, new_version int,
+    touched_keys text[], cancel_all boolean, cancel_keys text[], schedule_keys text[],
+    scheduled_min timestamptz, timers jsonb, at timestamptz, causation_id text, outbox jsonb,
+    tasks jsonb, consent jsonb, phone_consent text, promise jsonb, plans jsonb,
+    flag_reason text, event jsonb, message jsonb)
+),
+upd as (
+  update threads t set snapshot = c.snapshot, state = c.state,
+    machine_version = c.machine_version, version = c.new_version,
+    -- The statement's sub-queries see the timers as they were before it: the ones it
+    -- touches are left out of the read and their new times added.
+    next_timer_at = case when c.cancel_all then c.scheduled_min else least(
+      (select min(tt.due_at) from thread_timers tt
+        where tt.thread_id = t.id and tt.status = 'pending' and tt.key <> all(c.touched_keys)),
+      c.scheduled_min) end,
+    updated_at = now()
+  from input c
+  where c.save and t.id = c.thread_id and t.version = c.version
+    and (c.event is null or not exists (select 1 from inbound_events e
+      where e.provider = c.event->>'provider' and e.external_id = c.event->>'external_id'))
+  returning t.id
+),
+ready as (
+  select c.* from input c
+  where c.thread_id in (select id from upd) or not c.save
+),
+cancelled_timers as (
+  update thread_timers tt set status = 'cancelled' from ready c
+  where tt.thread_id = c.thread_id and tt.status = 'pending'
+    and ((c.cancel_all and tt.key <> all(c.schedule_keys)) or tt.key = any(c.cancel_keys))
+),
+scheduled_timers as (
+  insert into thread_timers (id, company_id, thread_id, key, due_at)
+  select s.id, c.company_id, c.thread_id, s.key, s.due_at
+  from ready c cross join lateral jsonb_to_recordset(c.timers) as s(id text, key text, due_at timestamptz)
+  on conflict (thread_id, key) do update
+    set due_at = excluded.due_at, status = 'pending', attempts = 0, fired_at = null, last_error = null
+),
+new_tasks as (
+  insert into tasks (id, company_id, thread_id, reason, details)
+  select k.id, c.company_id, c.thread_id, k.reason, k.details
+  from ready c cross join lateral jsonb_to_recordset(c.tasks) as k(id text, reason text, details jsonb)
+),
+new_outbox as (
+  -- The n-th row of a change is created n microseconds after it: the dispatcher claims in
+  -- available_at, then created_at order, so texts due together leave in the order queued
+  -- (a card-number warning before the answer that carries the link).
+  insert into outbox (id, company_id, thread_id, effect_type, payload, available_at, causation_id, created_at)
+  select o.id, c.company_id, c.thread_id, o.effect_type, o.payload, c.at, c.causation_id,
+    c.at + o.seq * interval '1 microsecond'
+  from ready c cross join lateral jsonb_to_recordset(c.outbox) as o(id text, effect_type text, payload jsonb, seq int)
+),
+new_consent as (
+  insert into consent_events (id, company_id, e164, change, source, text, occurred_at, thread_id)
+  select k.id, c.company_id, c.phone, k.change, k.source, k.text, c.at, c.thread_id
+  from ready c cross join lateral jsonb_to_recordset(c.consent) as k(id text, change text, source text, text text)
+),
+phone_consent as (
+  update phones p set consent = c.phone_consent, updated_at = c.at from ready c
+  where c.phone_consent is not null and p.company_id = c.company_id and p.e164 = c.phone
+),
+old_promises as (
+  update promises pr set status = 'superseded', resolved_at = c.at from ready c
+  where c.promise is not null and pr.thread_id = c.thread_id and pr.status = 'open'
+),
+new_promise as (
+  insert into promises (id, company_id, thread_id, promised_date, invoice_ids, made_at)
+  select c.promise->>'id', c.company_id, c.thread_id, (c.promise->>'date')::date,
+    array(select jsonb_array_elements_text(c.promise->'invoice_ids')), c.at
+  from ready c where c.promise is not null
+),
+new_plans as (
+  insert into payment_plans (id, company_id, thread_id, currency, invoice_ids, installments, agreed_at)
+  select p.id, c.company_id, c.thread_id, p.currency,
+    array(select jsonb_array_elements_text(p.invoice_ids)), p.installments, c.at
+  from ready c cross join lateral jsonb_to_recordset(c.plans) as p(id text, currency text, invoice_ids jsonb, installments jsonb)
+),
+flagged as (
+  update customers cu set flagged_for_staff = true, flag_reason = c.flag_reason, updated_at = c.at
+  from ready c
+  where c.flag_reason is not null
+    and cu.id = (select ph.customer_id from phones ph where ph.company_id = c.company_id and ph.e164 = c.phone)
+),
+stored as (
+  insert into inbound_events (id, provider, external_id, type, payload, received_at,
+    available_at, status, thread_id, processed_at)
+  select c.event->>'id', c.event->>'provider', c.event->>'external_id', c.event->>'type',
+    c.event->'payload', c.at, c.at, 'processed', c.thread_id, c.at
+  from ready c where c.event is not null
+),
+inbound_message as (
+  insert into messages (id, company_id, thread_id, direction, kind, body, from_number,
+    to_number, provider_message_id, status, sent_at, created_at, updated_at)
+  select c.message->>'id', c.company_id, c.thread_id, 'inbound', 'customer', c.message->>'body',
+    c.message->>'from', c.message->>'to', c.message->>'provider_message_id', 'received',
+    c.at, c.at, now()
+  from ready c where c.message is not null
+  on conflict (provider_message_id) do nothing
+)
+select count(*)::int as applied, coalesce(string_agg(idx::text, ','), '') as applied_changes
+from ready`;
+
 /**
- * One row, `applied`: 1 when the change was written, 0 when the thread had moved on or the
- * event was already stored.
+ * One row: `applied`, how many of the changes were written, and `applied_changes`, their
+ * positions in `changes` (comma-separated). A change is not written when its thread had moved
+ * on or its event was already stored. At most one change per thread: two would both pass the
+ * same version check.
  */
+export function threadChangesStatement(changes: readonly ThreadChange[]): Statement {
+  const threads = new Set(changes.map((change) => change.thread.id));
+  if (threads.size !== changes.length) {
+    throw new Error("threadChangesStatement: at most one change per thread in one statement");
+  }
+  return new Statement(THREAD_CHANGE_TEXT, [JSON.stringify(changes.map(changeRow))]);
+}
+
+/** The statement for one change (`applied` is 1 or 0). */
 export function threadChangeStatement(change: ThreadChange): Statement {
-  const { thread, context } = change;
+  return threadChangesStatement([change]);
+}
+
+const THREAD_CHANGE_TEXT = THREAD_CHANGES.split("$1");
+
+/** A change as the statement's JSON input reads it (`input`'s columns). */
+function changeRow(change: ThreadChange, idx: number) {
+  const { thread, context, save } = change;
   const at = context.at.toISOString();
-  const parts: Statement[] = [
-    change.save
-      ? stmt`upd as (
-          update threads set snapshot = ${JSON.stringify(change.save.snapshot)}::text::jsonb,
-            state = ${change.save.state},
-            machine_version = ${String(change.save.machineVersion)}::text::int,
-            version = ${String(change.save.version)}::text::int,
-            next_timer_at = ${nextTimerAt(thread.id, change.effects)},
-            updated_at = now()
-          where id = ${thread.id} and version = ${String(thread.version)}::text::int${
-            change.inboundEvent
-              ? stmt` and not exists (select 1 from inbound_events
-                  where provider = ${change.inboundEvent.provider} and external_id = ${change.inboundEvent.externalId})`
-              : emptyStatement
-          }
-          returning id)`
-      : stmt`upd as (select ${thread.id}::text as id)`,
-  ];
-  const outboxRows: Statement[] = [];
-  const taskRows: Statement[] = [];
-  const consentRows: Statement[] = [];
-  let consent: "opt_out" | "opt_in" | null = null;
-  let promise: { date: string; invoiceIds: string[] } | null = null;
+  const outbox: Array<{ id: string; effect_type: string; payload: object; seq: number }> = [];
+  const tasks: Array<{ id: string; reason: string; details: object }> = [];
+  const consent: Array<{ id: string; change: string; source: string; text: string | null }> = [];
+  const plans: Array<{
+    id: string;
+    currency: string;
+    invoice_ids: string[];
+    installments: unknown;
+  }> = [];
+  let phoneConsent: "opted_out" | "subscribed" | null = null;
+  let promise: { id: string; date: string; invoice_ids: string[] } | null = null;
+  let flagReason: string | null = null;
   for (const effect of change.effects) {
     switch (effect.type) {
       case "sendSms":
-        outboxRows.push(outboxRow("sendSms", effect.params, at, outboxRows.length));
+        outbox.push({
+          id: newId("outbox"),
+          effect_type: "sendSms",
+          payload: effect.params,
+          seq: outbox.length,
+        });
         break;
       case "notifyStaff": {
         const taskId = newId("task");
-        taskRows.push(
-          stmt`(${taskId}, ${effect.params.reason}, ${JSON.stringify(effect.params)}::text::jsonb)`,
-        );
-        outboxRows.push(
-          outboxRow("notifyStaff", { ...effect.params, taskId }, at, outboxRows.length),
-        );
+        tasks.push({ id: taskId, reason: effect.params.reason, details: effect.params });
+        outbox.push({
+          id: newId("outbox"),
+          effect_type: "notifyStaff",
+          payload: { ...effect.params, taskId },
+          seq: outbox.length,
+        });
         break;
       }
       case "recordConsent":
-        consentRows.push(
-          stmt`(${newId("consentEvent")}, ${effect.params.change}, ${effect.params.source}, ${effect.params.text ?? null})`,
-        );
-        consent = effect.params.change;
+        consent.push({
+          id: newId("consentEvent"),
+          change: effect.params.change,
+          source: effect.params.source,
+          text: effect.params.text ?? null,
+        });
+        phoneConsent = effect.params.change === "opt_out" ? "opted_out" : "subscribed";
         break;
       case "recordPromise":
         // Two promises in one event: the later one stands (the earlier would be superseded).
-        promise = effect.params;
+        promise = {
+          id: newId("promise"),
+          date: effect.params.date,
+          invoice_ids: effect.params.invoiceIds,
+        };
         break;
       case "createPlan":
-        parts.push(stmt`plan_${rawStatement(String(parts.length))} as (
-          insert into payment_plans (id, company_id, thread_id, currency, invoice_ids, installments, agreed_at)
-          select ${newId("paymentPlan")}, ${thread.companyId}, upd.id, ${effect.params.currency},
-            ${textArray(effect.params.invoiceIds)}, ${JSON.stringify(effect.params.installments)}::text::jsonb,
-            ${at}::text::timestamptz
-          from upd)`);
+        plans.push({
+          id: newId("paymentPlan"),
+          currency: effect.params.currency,
+          invoice_ids: effect.params.invoiceIds,
+          installments: effect.params.installments,
+        });
         break;
       case "flagCustomer":
-        parts.push(stmt`flag_${rawStatement(String(parts.length))} as (
-          update customers set flagged_for_staff = true, flag_reason = ${effect.params.reason},
-            updated_at = ${at}::text::timestamptz
-          where id = (select customer_id from phones where company_id = ${thread.companyId} and e164 = ${thread.phone})
-            and exists (select 1 from upd))`);
+        flagReason = effect.params.reason;
         break;
       case "scheduleTimer":
       case "cancelTimers":
         break;
     }
   }
-  parts.push(...timerParts(thread, change.effects));
-  if (taskRows.length > 0) {
-    parts.push(stmt`new_tasks as (
-      insert into tasks (id, company_id, thread_id, reason, details)
-      select v.id, ${thread.companyId}, upd.id, v.reason, v.details
-      from upd cross join (values ${joinStatements(taskRows)}) as v(id, reason, details))`);
-  }
-  if (outboxRows.length > 0) {
-    parts.push(stmt`new_outbox as (
-      insert into outbox (id, company_id, thread_id, effect_type, payload, available_at, causation_id, created_at)
-      select v.id, ${thread.companyId}, upd.id, v.effect_type, v.payload, v.at, ${context.causationId}, v.created_at
-      from upd cross join (values ${joinStatements(outboxRows)}) as v(id, effect_type, payload, at, created_at))`);
-  }
-  if (consentRows.length > 0) {
-    parts.push(stmt`new_consent as (
-      insert into consent_events (id, company_id, e164, change, source, text, occurred_at, thread_id)
-      select v.id, ${thread.companyId}, ${thread.phone}, v.change, v.source, v.text, ${at}::text::timestamptz, upd.id
-      from upd cross join (values ${joinStatements(consentRows)}) as v(id, change, source, text))`);
-    parts.push(stmt`phone_consent as (
-      update phones set consent = ${consent === "opt_out" ? "opted_out" : "subscribed"},
-        updated_at = ${at}::text::timestamptz
-      where company_id = ${thread.companyId} and e164 = ${thread.phone} and exists (select 1 from upd))`);
-  }
-  if (promise) {
-    parts.push(stmt`old_promises as (
-      update promises set status = 'superseded', resolved_at = ${at}::text::timestamptz
-      where thread_id = ${thread.id} and status = 'open' and exists (select 1 from upd))`);
-    parts.push(stmt`new_promise as (
-      insert into promises (id, company_id, thread_id, promised_date, invoice_ids, made_at)
-      select ${newId("promise")}, ${thread.companyId}, upd.id, ${promise.date}::text::date,
-        ${textArray(promise.invoiceIds)}, ${at}::text::timestamptz
-      from upd)`);
-  }
-  if (change.inboundEvent) {
-    const event = change.inboundEvent;
-    parts.push(stmt`stored as (
-      insert into inbound_events (id, provider, external_id, type, payload, received_at,
-        available_at, status, thread_id, processed_at)
-      select ${event.id}, ${event.provider}, ${event.externalId}, ${event.type},
-        ${JSON.stringify(event.payload)}::text::jsonb, ${at}::text::timestamptz, ${at}::text::timestamptz,
-        'processed', upd.id, ${at}::text::timestamptz
-      from upd)`);
-  }
-  if (change.inboundMessage) {
-    const message = change.inboundMessage;
-    parts.push(stmt`inbound_message as (
-      insert into messages (id, company_id, thread_id, direction, kind, body, from_number,
-        to_number, provider_message_id, status, sent_at, created_at, updated_at)
-      select ${newId("message")}, ${thread.companyId}, upd.id, 'inbound', 'customer', ${message.body},
-        ${message.from}, ${message.to}, ${message.providerMessageId}, 'received',
-        ${at}::text::timestamptz, ${at}::text::timestamptz, now()
-      from upd
-      on conflict (provider_message_id) do nothing)`);
-  }
-  return stmt`with ${joinStatements(parts)} select (select count(*) from upd)::int as applied`;
-}
-
-/**
- * The n-th row of one change is created n microseconds after the change: the dispatcher
- * claims in `available_at`, then `created_at` order, so texts due together leave in the order
- * the machine queued them (a card-number warning before the answer that carries the link).
- */
-function outboxRow(effectType: string, payload: object, at: string, index: number): Statement {
-  return stmt`(${newId("outbox")}, ${effectType}, ${JSON.stringify(payload)}::text::jsonb,
-    ${at}::text::timestamptz, ${at}::text::timestamptz + ${String(index)}::text::int * interval '1 microsecond')`;
-}
-
-function textArray(values: readonly string[]): Statement {
-  return stmt`array(select jsonb_array_elements_text(${JSON.stringify(values)}::text::jsonb))`;
+  const { schedule, cancel, cancelAll } = foldTimers(change.effects);
+  const scheduledTimes = [...schedule.values()].sort((a, b) => Date.parse(a) - Date.parse(b));
+  const event = change.inboundEvent;
+  const message = change.inboundMessage;
+  return {
+    idx,
+    thread_id: thread.id,
+    company_id: thread.companyId,
+    phone: thread.phone,
+    version: thread.version,
+    save: save !== undefined,
+    snapshot: save?.snapshot ?? null,
+    state: save?.state ?? null,
+    machine_version: save?.machineVersion ?? null,
+    new_version: save?.version ?? null,
+    touched_keys: [...schedule.keys(), ...cancel],
+    cancel_all: cancelAll,
+    cancel_keys: [...cancel],
+    schedule_keys: [...schedule.keys()],
+    scheduled_min: scheduledTimes[0] ?? null,
+    timers: [...schedule].map(([key, dueAt]) => ({ id: newId("threadTimer"), key, due_at: dueAt })),
+    at,
+    causation_id: context.causationId,
+    outbox,
+    tasks,
+    consent,
+    phone_consent: phoneConsent,
+    promise,
+    plans,
+    flag_reason: flagReason,
+    event: event
+      ? {
+          id: event.id,
+          provider: event.provider,
+          external_id: event.externalId,
+          type: event.type,
+          payload: event.payload,
+        }
+      : null,
+    message: message
+      ? {
+          id: newId("message"),
+          body: message.body,
+          from: message.from,
+          to: message.to,
+          provider_message_id: message.providerMessageId,
+        }
+      : null,
+  };
 }
 
 /** The effects' net result on the thread's timers, in order (a later effect wins). */
@@ -216,56 +313,4 @@ function foldTimers(effects: readonly ThreadEffect[]): {
     }
   }
   return { schedule, cancel, cancelAll };
-}
-
-function keyList(keys: Iterable<string>): Statement {
-  return joinStatements([...keys].map((key) => stmt`${key}`));
-}
-
-function timerParts(thread: ThreadChange["thread"], effects: readonly ThreadEffect[]): Statement[] {
-  const { schedule, cancel, cancelAll } = foldTimers(effects);
-  const parts: Statement[] = [];
-  if (cancelAll || cancel.size > 0) {
-    // Disjoint from the scheduled keys: one statement must not write a row twice.
-    const which = cancelAll
-      ? schedule.size > 0
-        ? stmt`and key not in (${keyList(schedule.keys())})`
-        : emptyStatement
-      : stmt`and key in (${keyList(cancel)})`;
-    parts.push(stmt`cancelled_timers as (
-      update thread_timers set status = 'cancelled'
-      where thread_id = ${thread.id} and status = 'pending' ${which} and exists (select 1 from upd))`);
-  }
-  if (schedule.size > 0) {
-    const rows = [...schedule].map(
-      ([key, at]) => stmt`(${newId("threadTimer")}, ${key}, ${at}::text::timestamptz)`,
-    );
-    parts.push(stmt`scheduled_timers as (
-      insert into thread_timers (id, company_id, thread_id, key, due_at)
-      select v.id, ${thread.companyId}, upd.id, v.key, v.due_at
-      from upd cross join (values ${joinStatements(rows)}) as v(id, key, due_at)
-      on conflict (thread_id, key) do update
-        set due_at = excluded.due_at, status = 'pending', attempts = 0, fired_at = null, last_error = null)`);
-  }
-  return parts;
-}
-
-/**
- * The thread's next pending timer once this change is in: the statement's own sub-queries
- * see the rows as they were before it, so the timers it touches are left out of the read
- * and their new times added.
- */
-function nextTimerAt(threadId: string, effects: readonly ThreadEffect[]): Statement {
-  const { schedule, cancel, cancelAll } = foldTimers(effects);
-  const touched = new Set([...schedule.keys(), ...cancel]);
-  const untouched = cancelAll
-    ? stmt`null::timestamptz`
-    : stmt`(select min(due_at) from thread_timers where thread_id = ${threadId} and status = 'pending'${
-        touched.size > 0 ? stmt` and key not in (${keyList(touched)})` : emptyStatement
-      })`;
-  if (schedule.size === 0) {
-    return untouched;
-  }
-  const scheduled = [...schedule.values()].map((at) => stmt`${at}::text::timestamptz`);
-  return stmt`least(${untouched}, ${joinStatements(scheduled)})`;
 }

@@ -9,6 +9,8 @@ import {
   restoreThread,
   THREAD_MACHINE_VERSION,
 } from "../../../machines/thread.versions.js";
+import type { CustomerTextTarget } from "../../../src/app/receive-customer-text.js";
+import type { PreparedRunner } from "../../../src/db/client.js";
 import { inboundEvents, messages, outbox, threads } from "../../../src/db/schema/index.js";
 import { PreparedFreshCustomerTextStore } from "../../../src/db/stores/fresh-customer-text-store.js";
 import { SANDBOX_CREDENTIALS } from "../../../src/sandbox/sandbox-server.js";
@@ -133,44 +135,13 @@ describe("a customer's text", () => {
     if (read.status !== "new" || read.target === null) {
       throw new Error("a known customer's text is read with its thread");
     }
-    const { thread, input } = read.target;
+    const { thread } = read.target;
     // Another writer (a payment, a timer) changes the thread in between.
     await sandbox.running.database.db
       .update(threads)
       .set({ version: sql`${threads.version} + 1` })
       .where(eq(threads.id, thread.id));
-    const event = {
-      type: "sms.received" as const,
-      at: now.toISOString(),
-      text: "HELP",
-      intent: "HELP" as const,
-      language: "en" as const,
-      promiseDate: null,
-      choice: null,
-      carrierConfirmedOptOut: false,
-      cardNumberRedacted: false,
-    };
-    const [next, actions] = transition(
-      threadMachine,
-      restoreThread(thread.snapshot, thread.machineVersion, input),
-      event,
-    );
-    const payload = { MessageSid: sid, From: phone, To: "+15125550000", Body: "HELP" };
-    const applied = await store.apply({
-      thread,
-      step: {
-        save: {
-          snapshot: persistThread(next),
-          state: "active",
-          machineVersion: THREAD_MACHINE_VERSION,
-          version: thread.version + 1,
-        },
-        effects: toEffects(actions),
-      },
-      context: { at: now, causationId: `sms:${sid}` },
-      payload,
-      text: { body: "HELP", from: phone, to: "+15125550000", providerMessageId: sid },
-    });
+    const applied = await store.apply(helpChange(read.target, sid, phone, now));
 
     // Nothing written at all: not the text, not its effects, not the history.
     expect(applied).toEqual({ outcome: "not_applied" });
@@ -195,21 +166,7 @@ describe("a customer's text", () => {
     if (reread.status !== "new" || reread.target === null) {
       throw new Error("the text is still new");
     }
-    const again = {
-      thread: reread.target.thread,
-      step: {
-        save: {
-          snapshot: persistThread(next),
-          state: "active",
-          machineVersion: THREAD_MACHINE_VERSION,
-          version: reread.target.thread.version + 1,
-        },
-        effects: toEffects(actions),
-      },
-      context: { at: now, causationId: `sms:${sid}` },
-      payload,
-      text: { body: "HELP", from: phone, to: "+15125550000", providerMessageId: sid },
-    };
+    const again = helpChange(reread.target, sid, phone, now);
     expect((await store.apply(again)).outcome).toBe("applied");
     expect(await store.read({ messageSid: sid, from: phone })).toMatchObject({
       status: "duplicate",
@@ -226,4 +183,108 @@ describe("a customer's text", () => {
     expect(answers).toHaveLength(1);
     expect(answers[0]?.body).toContain("(512) 555-0199");
   });
+
+  it("arriving together: four texts take three reads and three writes; a thread that moved on is left out, the others apply", async () => {
+    const phones = ["+15125550194", "+15125550195", "+15125550196", "+15125550197"];
+    for (const [index, phone] of phones.entries()) {
+      await remindedCustomer(sandbox, `Batch Bakery ${index}`, phone);
+    }
+    // The real runner, counted: how many statements the store sends for the four texts.
+    let statements = 0;
+    const counted: PreparedRunner = (text, params) => {
+      statements += 1;
+      return sandbox.running.database.prepared(text, params);
+    };
+    const store = new PreparedFreshCustomerTextStore(counted);
+    const now = sandbox.running.clock.now();
+    const sids = phones.map((_, index) => `SMbatch00000000000000000000000${index}0`);
+
+    const reads = await Promise.all(
+      phones.map((phone, index) => store.read({ messageSid: sids[index] ?? "", from: phone })),
+    );
+    // Two batches may run at once: the first two texts leave alone, the last two together.
+    expect(statements).toBe(3);
+    const targets = reads.map((read) => {
+      if (read.status !== "new" || read.target === null) {
+        throw new Error("a known customer's text is read with its thread");
+      }
+      return read.target;
+    });
+    // The last sender's thread changes after it was read (a payment, a timer).
+    const stale = targets[3]?.thread.id ?? "";
+    await sandbox.running.database.db
+      .update(threads)
+      .set({ version: sql`${threads.version} + 1` })
+      .where(eq(threads.id, stale));
+
+    statements = 0;
+    const outcomes = await Promise.all(
+      targets.map((target, index) =>
+        store.apply(helpChange(target, sids[index] ?? "", phones[index] ?? "", now)),
+      ),
+    );
+    expect(statements).toBe(3);
+    expect(outcomes.map((outcome) => outcome.outcome)).toEqual([
+      "applied",
+      "applied",
+      "applied",
+      "not_applied",
+    ]);
+    for (const [index, phone] of phones.entries()) {
+      const thread = await threadOf(phone);
+      const stored = await sandbox.running.database.db
+        .select({ threadId: inboundEvents.threadId })
+        .from(inboundEvents)
+        .where(eq(inboundEvents.externalId, sids[index] ?? ""));
+      const queued = await sandbox.running.database.db
+        .select({ type: outbox.effectType })
+        .from(outbox)
+        .where(eq(outbox.causationId, `sms:${sids[index]}`));
+      if (index < 3) {
+        expect(thread.version).toBe((targets[index]?.thread.version ?? 0) + 1);
+        expect(stored).toEqual([{ threadId: thread.id }]);
+        expect(queued).toEqual([{ type: "sendSms" }]);
+      } else {
+        // Bumped once by the other writer, never by this text.
+        expect(thread.version).toBe((targets[index]?.thread.version ?? 0) + 1);
+        expect(stored).toEqual([]);
+        expect(queued).toEqual([]);
+      }
+    }
+  });
 });
+
+/** The HELP text's change for a thread as read (the machine's step, computed here). */
+function helpChange(target: CustomerTextTarget, sid: string, phone: string, now: Date) {
+  const { thread, input } = target;
+  const [next, actions] = transition(
+    threadMachine,
+    restoreThread(thread.snapshot, thread.machineVersion, input),
+    {
+      type: "sms.received" as const,
+      at: now.toISOString(),
+      text: "HELP",
+      intent: "HELP" as const,
+      language: "en" as const,
+      promiseDate: null,
+      choice: null,
+      carrierConfirmedOptOut: false,
+      cardNumberRedacted: false,
+    },
+  );
+  return {
+    thread,
+    step: {
+      save: {
+        snapshot: persistThread(next),
+        state: "active",
+        machineVersion: THREAD_MACHINE_VERSION,
+        version: thread.version + 1,
+      },
+      effects: toEffects(actions),
+    },
+    context: { at: now, causationId: `sms:${sid}` },
+    payload: { MessageSid: sid, From: phone, To: "+15125550000", Body: "HELP" },
+    text: { body: "HELP", from: phone, to: "+15125550000", providerMessageId: sid },
+  };
+}
