@@ -57,6 +57,12 @@ export const invoicesUpdatedEvent = z.object({
   type: z.literal("invoices.updated"),
   at,
   openInvoices: z.array(openInvoice),
+  /**
+   * Invoices the accounting system now shows paid off: the balance went to zero and the
+   * invoice still stands. An invoice that only dropped out of `openInvoices` (voided, deleted)
+   * is not here: it was not paid, so it earns no thank-you. Empty when the host cannot tell.
+   */
+  paidInvoiceIds: z.array(z.string().min(1)).default([]),
 });
 
 export const paymentReceivedEvent = z.object({

@@ -384,6 +384,14 @@ export const threadMachine = setup({
     isPaidInFull: ({ event }: Args) =>
       (event.type === "payment.received" || event.type === "invoices.updated") &&
       event.openInvoices.every((invoice) => invoice.balanceMinor === 0),
+    /**
+     * Nothing is owed and a payment did it: an invoice this thread was chasing is paid off now,
+     * not merely voided or deleted (those close the thread without a thank-you).
+     */
+    isPaidOffInFull: ({ context, event }: Args) =>
+      event.type === "invoices.updated" &&
+      event.openInvoices.every((invoice) => invoice.balanceMinor === 0) &&
+      event.paidInvoiceIds.some((id) => context.openInvoices.some((open) => open.id === id)),
     hasOpenInvoicesNow: ({ event }: Args) =>
       event.type === "invoices.updated" &&
       event.openInvoices.some((invoice) => invoice.balanceMinor > 0),
@@ -507,7 +515,11 @@ export const threadMachine = setup({
         "payment.failed": {
           actions: [sms("reply.payment_failed", "reply", ({ context }) => balanceVars(context))],
         },
-        "invoices.updated": invoicesUpdated(),
+        // The customer has said nothing, so a check gets no text: the machine cannot tell
+        // whether a queued reminder ever reached them (review mode holds and lapses them), and
+        // a thank-you must not be the first text they get. A card payment came through a link
+        // we sent, and is thanked.
+        "invoices.updated": invoicesUpdated({ thanks: false }),
         ...staffTransitions(),
         "consent.revoked": consentRevoked(),
       },
@@ -539,7 +551,7 @@ export const threadMachine = setup({
         "payment.failed": {
           actions: [sms("reply.payment_failed", "reply", ({ context }) => balanceVars(context))],
         },
-        "invoices.updated": invoicesUpdated(),
+        "invoices.updated": invoicesUpdated({ thanks: true }),
         ...staffTransitions(),
         "consent.revoked": consentRevoked(),
       },
@@ -598,7 +610,7 @@ export const threadMachine = setup({
         "payment.failed": {
           actions: [sms("reply.payment_failed", "reply", ({ context }) => balanceVars(context))],
         },
-        "invoices.updated": invoicesUpdated(),
+        "invoices.updated": invoicesUpdated({ thanks: true }),
         ...staffTransitions(),
         "consent.revoked": consentRevoked(),
       },
@@ -624,7 +636,7 @@ export const threadMachine = setup({
           },
         ],
         "payment.received": paymentReceived(),
-        "invoices.updated": invoicesUpdated(),
+        "invoices.updated": invoicesUpdated({ thanks: true }),
         ...staffTransitions(),
         "staff.resolved": staffResolved(),
         "consent.revoked": consentRevoked(),
@@ -669,6 +681,21 @@ export const threadMachine = setup({
             ],
           },
           { actions: ["recordPaymentFacts", notify("payment_received")] },
+        ],
+        // A payment recorded in QuickBooks closes it as a card payment does: staff are told,
+        // the customer hears from them. Voided or deleted invoices leave it with staff.
+        "invoices.updated": [
+          {
+            guard: "isPaidOffInFull",
+            target: "closed",
+            actions: [
+              "recordInvoiceFacts",
+              cancelAllTimers,
+              "clearHandOff",
+              notify("payment_received"),
+            ],
+          },
+          { actions: ["recordInvoiceFacts"] },
         ],
         "payment.failed": { actions: [notify("payment_failed")] },
         "staff.took_over": { actions: ["assignStaffOwner"] },
@@ -972,13 +999,24 @@ function paymentReceived() {
   ];
 }
 
-function invoicesUpdated() {
+/**
+ * What QuickBooks says now, in a state the bot owns: with nothing owed the thread closes.
+ * With `thanks`, a payment recorded there (a check) gets the same thanks as a card payment;
+ * an invoice voided or deleted instead closes it without a word.
+ */
+function invoicesUpdated({ thanks }: { thanks: boolean }) {
+  const close = ["recordInvoiceFacts" as const, cancelAllTimers, "clearCommitments" as const];
   return [
-    {
-      guard: "isPaidInFull" as const,
-      target: "#thread.closed",
-      actions: ["recordInvoiceFacts" as const, cancelAllTimers, "clearCommitments" as const],
-    },
+    ...(thanks
+      ? [
+          {
+            guard: "isPaidOffInFull" as const,
+            target: "#thread.closed",
+            actions: [...close, sms("reply.payment_thanks", "reply")],
+          },
+        ]
+      : []),
+    { guard: "isPaidInFull" as const, target: "#thread.closed", actions: close },
     { actions: ["recordInvoiceFacts" as const] },
   ];
 }

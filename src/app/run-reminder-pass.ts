@@ -274,12 +274,18 @@ async function remindThread(
     const context = { at: now, causationId };
     const input = await uow.threadInput(key);
     // Facts first: a thread whose invoices are all paid closes; a closed one with a new
-    // open invoice reopens.
+    // open invoice reopens. Whether a closed invoice was paid or voided is the mirror's
+    // status, which these facts do not carry: none is named paid, so no thank-you is sent.
     const updated = await applyThreadEvent(
       uow,
       locked,
       input,
-      { type: "invoices.updated", at: now.toISOString(), openInvoices: input.openInvoices ?? [] },
+      {
+        type: "invoices.updated",
+        at: now.toISOString(),
+        openInvoices: input.openInvoices ?? [],
+        paidInvoiceIds: [],
+      },
       context,
     );
     if (drop !== null || facts.invoices.length === 0 || !LADDER_STATES.has(updated.state)) {

@@ -98,8 +98,10 @@ export const EVENT_ALPHABET: ThreadEvent[] = [
     openInvoices: PAID,
   },
   { type: "payment.failed", at: AT, invoiceIds: ["iv_1"] },
-  { type: "invoices.updated", at: AT, openInvoices: OPEN },
-  { type: "invoices.updated", at: AT, openInvoices: [] },
+  { type: "invoices.updated", at: AT, openInvoices: OPEN, paidInvoiceIds: [] },
+  // Nothing owed: voided or deleted (no payment), and paid off by a check in QuickBooks.
+  { type: "invoices.updated", at: AT, openInvoices: [], paidInvoiceIds: [] },
+  { type: "invoices.updated", at: AT, openInvoices: [], paidInvoiceIds: ["iv_1"] },
   { type: "staff.took_over", at: AT, user: "ana" },
   { type: "staff.released", at: AT, user: "ana" },
   { type: "staff.resolved", at: AT, user: "ana", outcome: "resume" },

@@ -230,6 +230,36 @@ describe("thread machine invariants over every reachable transition", () => {
     }
   });
 
+  it("thanks for a payment recorded in QuickBooks once, never for a void, only where the customer spoke", () => {
+    const updates = edges.filter((edge) => edge.event.type === "invoices.updated");
+    let thanked = 0;
+    for (const edge of updates) {
+      const from = topLevelState(edge.from);
+      const label = `${from} --${JSON.stringify(edge.event)}--> ${topLevelState(edge.to)}`;
+      const texts = smsEffects(edge.effects).map((sms) => sms.template);
+      const paid = edge.event.type === "invoices.updated" ? edge.event.paidInvoiceIds : [];
+      if (texts.length === 0) {
+        // A paid claim settled by paying what the thread was chasing always gets the thanks.
+        if (from === "paidClaimed" && topLevelState(edge.to) === "closed") {
+          const chased = edge.from.context.openInvoices.map((invoice) => invoice.id);
+          expect(
+            paid.filter((id) => chased.includes(id)),
+            label,
+          ).toEqual([]);
+        }
+        continue;
+      }
+      thanked++;
+      expect(texts, label).toEqual(["reply.payment_thanks"]);
+      expect(paid.length, label).toBeGreaterThan(0);
+      // Only where the customer has spoken: on the ladder a queued reminder may never have
+      // reached them, and a thank-you must not be the first text they get.
+      expect(["promised", "onPlan", "paidClaimed"], label).toContain(from);
+      expect(topLevelState(edge.to), label).toBe("closed");
+    }
+    expect(thanked).toBeGreaterThan(0);
+  });
+
   it("names only templates that exist in prompts/ in every language", () => {
     const named = new Set(
       edges.flatMap((edge) => smsEffects(edge.effects).map((sms) => sms.template)),

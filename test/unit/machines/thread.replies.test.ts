@@ -77,7 +77,12 @@ const paidInFull: ThreadEvent = {
   invoiceIds: ["iv_1"],
   openInvoices: PAID_UP,
 };
-const newOverdueInvoice: ThreadEvent = { type: "invoices.updated", at: AT, openInvoices: OPEN };
+const newOverdueInvoice: ThreadEvent = {
+  type: "invoices.updated",
+  at: AT,
+  openInvoices: OPEN,
+  paidInvoiceIds: [],
+};
 const staffTakesOver: ThreadEvent = { type: "staff.took_over", at: AT, user: "ana" };
 const WARNING = "reply.card_number_warning:reply";
 
@@ -318,5 +323,140 @@ describe("a paid claim, from wherever it comes", () => {
       handOff: false,
     });
     expect(staff(due.effects)).toEqual(["paid_claim_unresolved"]);
+  });
+});
+
+describe("a payment recorded in QuickBooks (a check): what the reminder pass reports", () => {
+  /** Nothing open any more; `paid` names the invoices QuickBooks shows paid off. */
+  function quickbooks(paid: string[]): ThreadEvent {
+    return threadEventSchema.parse({
+      type: "invoices.updated",
+      at: AT,
+      openInvoices: [],
+      paidInvoiceIds: paid,
+    });
+  }
+  const paidByCheck = quickbooks(["iv_1"]);
+  const voided = quickbooks([]);
+  const reminder: ThreadEvent = {
+    type: "check.due",
+    at: AT,
+    key: TIMER_KEYS.reminder,
+    reminder: { template: "reminder.overdue", invoiceIds: ["iv_1"] },
+    handOff: false,
+  };
+
+  function timersCancelled(effects: ThreadEffect[]): boolean {
+    return effects.some((effect) => effect.type === "cancelTimers" && effect.params.keys === null);
+  }
+
+  it("says nothing was paid unless the host says so", () => {
+    const event = threadEventSchema.parse({ type: "invoices.updated", at: AT, openInvoices: [] });
+    expect(event.type === "invoices.updated" && event.paidInvoiceIds).toEqual([]);
+  });
+
+  it.each([
+    ["en", "I paid"],
+    ["es", "ya pagué"],
+  ] as const)(
+    "in %s, after “%s”: one thanks in that language, and the thread closes",
+    (language, words) => {
+      const claim = run(reminder, text("PAID", { language, text: words }));
+      expect(claim.state).toBe("paidClaimed");
+      const { effects, state, next } = step(claim.next, paidByCheck);
+      expect(state).toBe("closed");
+      expect(texts(effects)).toEqual([`reply.payment_thanks:reply:${language}`]);
+      expect(staff(effects)).toEqual([]);
+      expect(timersCancelled(effects)).toBe(true);
+      expect(next.context.openInvoices).toEqual([]);
+      // The next pass reports the same: nothing more is said.
+      const again = step(next, paidByCheck);
+      expect(again.state).toBe("closed");
+      expect(texts(again.effects)).toEqual([]);
+    },
+  );
+
+  it("a claim settled by a void or a deletion (no payment): closed without a thank-you", () => {
+    const claim = run(reminder, text("PAID", { language: "es", text: "ya pagué" }));
+    const { effects, state } = step(claim.next, voided);
+    expect(state).toBe("closed");
+    expect(texts(effects)).toEqual([]);
+    expect(timersCancelled(effects)).toBe(true);
+  });
+
+  it("a paid-off invoice the thread was not chasing earns no thanks", () => {
+    const claim = run(reminder, text("PAID"));
+    const { effects, state } = step(claim.next, quickbooks(["iv_other"]));
+    expect(state).toBe("closed");
+    expect(texts(effects)).toEqual([]);
+  });
+
+  it("a check that leaves a balance open: no thanks, the claim stands", () => {
+    const claim = run(reminder, text("PAID"));
+    const partly = threadEventSchema.parse({
+      type: "invoices.updated",
+      at: AT,
+      openInvoices: OPEN.map((invoice) => ({ ...invoice, balanceMinor: 10_000 })),
+      paidInvoiceIds: [],
+    });
+    const { effects, state } = step(claim.next, partly);
+    expect(state).toBe("paidClaimed");
+    expect(texts(effects)).toEqual([]);
+  });
+
+  it.each([
+    ["a promise", [text("PROMISE", { promiseDate: "2026-11-27" })], "promised"],
+    ["a plan", [text("PLAN"), text("PLAN", { text: "3", choice: 3 })], "onPlan"],
+  ] as const)("during %s: thanked as a card payment is, and closed", (_, before, from) => {
+    const start = run(...before);
+    expect(start.state).toBe(from);
+    const { effects, state, next } = step(start.next, paidByCheck);
+    expect(state).toBe("closed");
+    expect(texts(effects)).toEqual(["reply.payment_thanks:reply:en"]);
+    expect(next.context.promise).toBeNull();
+    expect(next.context.plan).toBeNull();
+    // Voided instead: closed, nothing said.
+    const gone = step(start.next, voided);
+    expect(gone.state).toBe("closed");
+    expect(texts(gone.effects)).toEqual([]);
+  });
+
+  it("on the ladder (the customer said nothing): closed without a text, as before", () => {
+    // A queued reminder may never have reached them (held for review, then lapsed).
+    for (const before of [[], [reminder]]) {
+      const start = before.length > 0 ? run(...before) : null;
+      const { effects, state } = start ? step(start.next, paidByCheck) : run(paidByCheck);
+      expect(state).toBe("closed");
+      expect(texts(effects)).toEqual([]);
+      expect(timersCancelled(effects)).toBe(true);
+    }
+    // A card payment there came through a link we sent: thanked.
+    expect(texts(run(reminder, paidInFull).effects)).toEqual(["reply.payment_thanks:reply:en"]);
+  });
+
+  it("while staff own the thread: no text; staff are told and it closes, as with a card payment", () => {
+    const handedOff = run(reminder, staffTakesOver);
+    const { effects, state, next } = step(handedOff.next, paidByCheck);
+    expect(state).toBe("closed");
+    expect(texts(effects)).toEqual([]);
+    expect(staff(effects)).toEqual(["payment_received"]);
+    expect(next.context.handOff).toBeNull();
+    // A void leaves it with staff.
+    const gone = step(handedOff.next, voided);
+    expect(gone.state).toBe("handedOff");
+    expect(texts(gone.effects)).toEqual([]);
+    expect(staff(gone.effects)).toEqual([]);
+  });
+
+  it.each([
+    ["disputed", [reminder, text("DISPUTE")]],
+    ["optedOut", [reminder, text("STOP")]],
+    ["closed", [reminder, paidInFull]],
+  ] as const)("in %s: no text, and the state stays", (from, before) => {
+    const start = run(...before);
+    expect(start.state).toBe(from);
+    const { effects, state } = step(start.next, paidByCheck);
+    expect(state).toBe(from);
+    expect(texts(effects)).toEqual([]);
   });
 });
