@@ -50,6 +50,11 @@ export interface ReminderThreadFacts {
   invoices: ReminderInvoice[];
   /** The ladder day the customer's most recently due closed invoice had reached. */
   previousLateDay: number | null;
+  /**
+   * The customer's invoices the mirror shows paid off lately (balance zero, not voided or
+   * deleted): when the open list shrinks, these tell a payment from a void.
+   */
+  paidInvoiceIds: string[];
 }
 
 export interface ReminderStore {

@@ -274,8 +274,8 @@ async function remindThread(
     const context = { at: now, causationId };
     const input = await uow.threadInput(key);
     // Facts first: a thread whose invoices are all paid closes; a closed one with a new
-    // open invoice reopens. Whether a closed invoice was paid or voided is the mirror's
-    // status, which these facts do not carry: none is named paid, so no thank-you is sent.
+    // open invoice reopens. The invoices the mirror shows paid off (not voided) tell the
+    // machine a payment did it, which earns the customer a thank-you.
     const updated = await applyThreadEvent(
       uow,
       locked,
@@ -284,7 +284,7 @@ async function remindThread(
         type: "invoices.updated",
         at: now.toISOString(),
         openInvoices: input.openInvoices ?? [],
-        paidInvoiceIds: [],
+        paidInvoiceIds: facts.paidInvoiceIds,
       },
       context,
     );

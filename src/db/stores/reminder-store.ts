@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, lte, ne, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gte, inArray, lte, ne, sql } from "drizzle-orm";
 import { TIMER_KEYS } from "../../../machines/thread.machine.js";
 import type { InvoiceFacts } from "../../app/ports.js";
 import type {
@@ -23,6 +23,8 @@ import { firstRow, rowCount } from "./raw-rows.js";
 const KEY = TIMER_KEYS.reminder;
 /** Transactions still open when a watermark is taken commit "in the past": look back a little. */
 const WATERMARK_OVERLAP_MS = 5_000;
+/** How long after it was paid off an invoice still counts as a fresh payment for its thread. */
+const PAID_LOOKBACK_DAYS = 30;
 
 export class DrizzleReminderStore implements ReminderStore {
   constructor(private readonly db: Database) {}
@@ -130,6 +132,28 @@ export class DrizzleReminderStore implements ReminderStore {
             .from(invoices)
             .where(and(inArray(invoices.customerId, customerIds), ne(invoices.status, "open")))
             .orderBy(invoices.customerId, desc(invoices.dueDate));
+    // Paid off lately, as opposed to voided or deleted: the thread thanks the customer for a
+    // payment of one it was chasing. Older ones no thread can still be chasing.
+    const paidRows =
+      customerIds.length === 0
+        ? []
+        : await this.db
+            .select({ id: invoices.id, customerId: invoices.customerId })
+            .from(invoices)
+            .where(
+              and(
+                inArray(invoices.customerId, customerIds),
+                eq(invoices.status, "paid"),
+                gte(
+                  invoices.updatedAt,
+                  sql`now() - interval '${sql.raw(String(PAID_LOOKBACK_DAYS))} days'`,
+                ),
+              ),
+            );
+    const paidByCustomer = new Map<string, string[]>();
+    for (const row of paidRows) {
+      paidByCustomer.set(row.customerId, [...(paidByCustomer.get(row.customerId) ?? []), row.id]);
+    }
     const customersById = new Map(customerRows.map((row) => [row.id, row]));
     const lateByCustomer = new Map(lateRows.map((row) => [row.customerId, row.day]));
     const openByCustomer = new Map<string, ReminderInvoice[]>();
@@ -180,6 +204,7 @@ export class DrizzleReminderStore implements ReminderStore {
               },
         invoices: customer ? (openByCustomer.get(customer.id) ?? []) : [],
         previousLateDay: customer ? (lateByCustomer.get(customer.id) ?? null) : null,
+        paidInvoiceIds: customer ? (paidByCustomer.get(customer.id) ?? []) : [],
       };
     });
   }

@@ -7,11 +7,6 @@ import { lastText, remindedCustomer, text, threadState } from "./conversation-ki
 // paying hears the same thanks as after a card payment, once, in their language; an invoice
 // voided instead of paid closes the thread without one; while staff own the thread they are
 // told instead.
-//
-// Skipped below: the reminder pass learns that an invoice was paid rather than voided from the
-// mirror's status (QuickBooks' notice has already updated it when the pass looks), and its
-// facts (ReminderThreadFacts, filled by src/db/stores/reminder-store.ts) do not carry that
-// status, so it names no invoice paid and no thanks goes out.
 
 let sandbox: ReminderSandbox;
 
@@ -25,7 +20,7 @@ afterAll(async () => {
 });
 
 describe("a payment recorded in QuickBooks", () => {
-  it.skip('"ya pagué", then a check for the full balance: one thanks in Spanish, the thread closed, no more reminders', async () => {
+  it('"ya pagué", then a check for the full balance: one thanks in Spanish, the thread closed, no more reminders', async () => {
     const phone = "+15125550191";
     const { invoiceId } = await remindedCustomer(sandbox, "Taller Ortega", phone, "lang:es");
     await text(sandbox, phone, "ya pagué");
@@ -60,7 +55,7 @@ describe("a payment recorded in QuickBooks", () => {
     expect(await sandbox.messagesTo(phone)).toHaveLength(2);
   });
 
-  it.skip("while a person owns the thread: no text, staff told the payment arrived, the thread closed", async () => {
+  it("while a person owns the thread: no text, staff told the payment arrived, the thread closed", async () => {
     const phone = "+15125550193";
     const { invoiceId } = await remindedCustomer(sandbox, "Handed Off Hardware", phone);
     await text(sandbox, phone, "can I talk to a real person");

@@ -17,7 +17,7 @@ afterAll(async () => {
 });
 
 describe("after a commitment", () => {
-  it("a kept promise closes the thread: paid before the date, nothing more is sent", async () => {
+  it("a kept promise closes the thread: paid before the date, thanked once, nothing more is sent", async () => {
     const phone = "+15125550201";
     const { invoiceId } = await remindedCustomer(sandbox, "Promise Keepers", phone);
     await text(sandbox, phone, "I'll pay on Friday");
@@ -25,8 +25,11 @@ describe("after a commitment", () => {
     const count = (await lastText(sandbox, phone)).count;
     await sandbox.call("POST", `/_sandbox/qbo/invoices/${invoiceId}/payments`, { amount: 120 });
     expect(await threadState(sandbox, phone)).toBe("closed");
+    const thanks = await lastText(sandbox, phone);
+    expect(thanks.count).toBe(count + 1);
+    expect(thanks.body).toMatch(/payment received, thank you/);
     await sandbox.advance("P10D");
-    expect((await lastText(sandbox, phone)).count).toBe(count);
+    expect((await lastText(sandbox, phone)).count).toBe(count + 1);
     // Later, a copy for their records: the paid invoice, on a page that says so.
     await text(sandbox, phone, "can you send me the invoice please");
     const { body } = await lastText(sandbox, phone);
