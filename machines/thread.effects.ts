@@ -75,6 +75,11 @@ export interface FlagCustomerParams {
   reason: "wrong_number";
 }
 
+export interface ResolveStaffTasksParams {
+  /** The thread's open tasks with these reasons are done. */
+  reasons: StaffReason[];
+}
+
 export type ThreadEffect =
   | { type: "sendSms"; params: SendSmsParams }
   | { type: "notifyStaff"; params: NotifyStaffParams }
@@ -83,7 +88,8 @@ export type ThreadEffect =
   | { type: "recordConsent"; params: RecordConsentParams }
   | { type: "recordPromise"; params: RecordPromiseParams }
   | { type: "createPlan"; params: CreatePlanParams }
-  | { type: "flagCustomer"; params: FlagCustomerParams };
+  | { type: "flagCustomer"; params: FlagCustomerParams }
+  | { type: "resolveStaffTasks"; params: ResolveStaffTasksParams };
 
 export type ThreadEffectType = ThreadEffect["type"];
 
@@ -96,6 +102,7 @@ export const EFFECT_TYPES: readonly ThreadEffectType[] = [
   "recordPromise",
   "createPlan",
   "flagCustomer",
+  "resolveStaffTasks",
 ];
 
 const effectTypes = new Set<string>(EFFECT_TYPES);

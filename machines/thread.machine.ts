@@ -15,8 +15,10 @@ import type {
   NotifyStaffParams,
   RecordConsentParams,
   RecordPromiseParams,
+  ResolveStaffTasksParams,
   ScheduleTimerParams,
   SendSmsParams,
+  StaffReason,
 } from "./thread.effects.js";
 import type { Intent, ThreadEvent } from "./thread.events.js";
 import type { TemplateId } from "./thread.templates.js";
@@ -136,6 +138,18 @@ function notify(reason: NotifyStaffParams["reason"], withText = false) {
 
 const cancelAllTimers = { type: "cancelTimers" as const, params: { keys: null } };
 
+/**
+ * When everything is paid the thread closes, and the staff tasks that asked a person to check
+ * a payment (a customer's "I paid", one still unverified) are done: the payment is there.
+ */
+const closeAsPaid = [
+  cancelAllTimers,
+  {
+    type: "resolveStaffTasks" as const,
+    params: { reasons: ["verify_payment", "paid_claim_unresolved"] as StaffReason[] },
+  },
+];
+
 /** The next unpaid installment's due date; with none left the check finds nothing to do. */
 function installmentDate(context: ThreadContext, event: ThreadEvent): string {
   return nextUnpaidInstallment(context)?.dueDate ?? today(context, event);
@@ -233,6 +247,7 @@ export const threadMachine = setup({
     recordPromise: (_: unknown, _params: RecordPromiseParams) => noop(),
     createPlan: (_: unknown, _params: CreatePlanParams) => noop(),
     flagCustomer: (_: unknown, _params: FlagCustomerParams) => noop(),
+    resolveStaffTasks: (_: unknown, _params: ResolveStaffTasksParams) => noop(),
     adoptReplyLanguage: assign({
       language: ({ context, event }) => smsEvent(event)?.language ?? context.language,
     }),
@@ -596,7 +611,7 @@ export const threadMachine = setup({
           {
             guard: "isPaidInFull",
             target: "closed",
-            actions: ["recordPaymentFacts", cancelAllTimers, sms("reply.payment_thanks", "reply")],
+            actions: ["recordPaymentFacts", ...closeAsPaid, sms("reply.payment_thanks", "reply")],
           },
           {
             actions: [
@@ -652,7 +667,7 @@ export const threadMachine = setup({
           {
             guard: "isPaidInFull",
             target: "closed",
-            actions: ["recordPaymentFacts", cancelAllTimers, notify("payment_received")],
+            actions: ["recordPaymentFacts", ...closeAsPaid, notify("payment_received")],
           },
           { actions: ["recordPaymentFacts", notify("payment_received")] },
         ],
@@ -675,7 +690,7 @@ export const threadMachine = setup({
             target: "closed",
             actions: [
               "recordPaymentFacts",
-              cancelAllTimers,
+              ...closeAsPaid,
               "clearHandOff",
               notify("payment_received"),
             ],
@@ -690,7 +705,7 @@ export const threadMachine = setup({
             target: "closed",
             actions: [
               "recordInvoiceFacts",
-              cancelAllTimers,
+              ...closeAsPaid,
               "clearHandOff",
               notify("payment_received"),
             ],
@@ -985,7 +1000,7 @@ function paymentReceived() {
       target: "#thread.closed",
       actions: [
         "recordPaymentFacts" as const,
-        cancelAllTimers,
+        ...closeAsPaid,
         "clearCommitments" as const,
         sms("reply.payment_thanks", "reply"),
       ],
@@ -1005,7 +1020,7 @@ function paymentReceived() {
  * an invoice voided or deleted instead closes it without a word.
  */
 function invoicesUpdated({ thanks }: { thanks: boolean }) {
-  const close = ["recordInvoiceFacts" as const, cancelAllTimers, "clearCommitments" as const];
+  const close = ["recordInvoiceFacts" as const, ...closeAsPaid, "clearCommitments" as const];
   return [
     ...(thanks
       ? [

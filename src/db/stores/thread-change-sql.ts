@@ -48,7 +48,7 @@ with input as (
     touched_keys text[], cancel_all boolean, cancel_keys text[], schedule_keys text[],
     scheduled_min timestamptz, timers jsonb, at timestamptz, causation_id text, outbox jsonb,
     tasks jsonb, consent jsonb, phone_consent text, promise jsonb, plans jsonb,
-    flag_reason text, event jsonb, message jsonb)
+    flag_reason text, resolve_task_reasons text[], event jsonb, message jsonb)
 ),
 upd as (
   update threads t set snapshot = c.snapshot, state = c.state,
@@ -86,6 +86,11 @@ new_tasks as (
   insert into tasks (id, company_id, thread_id, reason, details)
   select k.id, c.company_id, c.thread_id, k.reason, k.details
   from ready c cross join lateral jsonb_to_recordset(c.tasks) as k(id text, reason text, details jsonb)
+),
+resolved_tasks as (
+  update tasks tk set status = 'done', resolved_at = c.at, updated_at = now() from ready c
+  where tk.thread_id = c.thread_id and tk.status <> 'done'
+    and tk.reason = any(c.resolve_task_reasons)
 ),
 new_outbox as (
   -- The n-th row of a change is created n microseconds after it: the dispatcher claims in
@@ -183,6 +188,7 @@ function changeRow(change: ThreadChange, idx: number) {
   let phoneConsent: "opted_out" | "subscribed" | null = null;
   let promise: { id: string; date: string; invoice_ids: string[] } | null = null;
   let flagReason: string | null = null;
+  const resolveTaskReasons: string[] = [];
   for (const effect of change.effects) {
     switch (effect.type) {
       case "sendSms":
@@ -232,6 +238,9 @@ function changeRow(change: ThreadChange, idx: number) {
       case "flagCustomer":
         flagReason = effect.params.reason;
         break;
+      case "resolveStaffTasks":
+        resolveTaskReasons.push(...effect.params.reasons);
+        break;
       case "scheduleTimer":
       case "cancelTimers":
         break;
@@ -267,6 +276,7 @@ function changeRow(change: ThreadChange, idx: number) {
     promise,
     plans,
     flag_reason: flagReason,
+    resolve_task_reasons: resolveTaskReasons,
     event: event
       ? {
           id: event.id,

@@ -1,4 +1,6 @@
+import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { tasks, threads } from "../../../src/db/schema/index.js";
 import { type ReminderSandbox, startReminderSandbox } from "../reminders/reminder-kit.js";
 import { lastText, remindedCustomer, text, threadState } from "./conversation-kit.js";
 
@@ -19,6 +21,16 @@ afterAll(async () => {
   await sandbox?.stop();
 });
 
+/** The staff tasks of the thread with this phone, as reason:status. */
+async function tasksOf(phone: string): Promise<string[]> {
+  const rows = await sandbox.running.database.db
+    .select({ reason: tasks.reason, status: tasks.status })
+    .from(tasks)
+    .innerJoin(threads, eq(threads.id, tasks.threadId))
+    .where(eq(threads.phone, phone));
+  return rows.map((row) => `${row.reason}:${row.status}`).sort();
+}
+
 describe("a payment recorded in QuickBooks", () => {
   it('"ya pagué", then a check for the full balance: one thanks in Spanish, the thread closed, no more reminders', async () => {
     const phone = "+15125550191";
@@ -28,6 +40,7 @@ describe("a payment recorded in QuickBooks", () => {
     expect(ack.count).toBe(2);
     expect(ack.body).toMatch(/gracias|pago/i);
     expect(await threadState(sandbox, phone)).toBe("paidClaimed");
+    expect(await tasksOf(phone)).toEqual(["verify_payment:open"]);
 
     await sandbox.call("POST", `/_sandbox/qbo/invoices/${invoiceId}/payments`, { amount: 120 });
     await sandbox.advance("PT1H");
@@ -35,6 +48,8 @@ describe("a payment recorded in QuickBooks", () => {
     expect(after).toHaveLength(3);
     expect(after[2]?.body).toMatch(/^Acme Plumbing & Heating: pago recibido, ¡gracias!/);
     expect(await threadState(sandbox, phone)).toBe("closed");
+    // Nothing left for staff to verify: the payment is there.
+    expect(await tasksOf(phone)).toEqual(["verify_payment:done"]);
 
     // Past every rung of the ladder and the unverified-claim check: silence.
     await sandbox.advance("P30D");
@@ -51,6 +66,8 @@ describe("a payment recorded in QuickBooks", () => {
     await sandbox.advance("PT1H");
     expect(await threadState(sandbox, phone)).toBe("closed");
     expect(await sandbox.messagesTo(phone)).toHaveLength(2);
+    // Nothing owed either way: the claim needs no checking.
+    expect(await tasksOf(phone)).toEqual(["verify_payment:done"]);
     await sandbox.advance("P30D");
     expect(await sandbox.messagesTo(phone)).toHaveLength(2);
   });
