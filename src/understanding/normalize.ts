@@ -36,9 +36,26 @@ const spellingPattern = new RegExp(
 // Text longer than any real SMS reply is truncated so cost stays bounded on pathological input.
 const MAX_CHARS = 2_000;
 
+const NOT_ASCII = /[\u0080-\uffff]/;
+
+/**
+ * The same characters in a new string. V8 keeps a string that came from text with an accent or
+ * an emoji two bytes a character even when only ASCII is left, and compiles every regular
+ * expression a second time, to machine code as large again, for such strings; with the phrase
+ * lists that doubled the regexp code and pushed V8 past the budget after which it stops
+ * optimising regexps. Rebuilt from its character codes, the string is one byte a character.
+ */
+function oneByte(text: string): string {
+  const codes = new Array<number>(text.length);
+  for (let at = 0; at < text.length; at += 1) {
+    codes[at] = text.charCodeAt(at);
+  }
+  return String.fromCharCode(...codes);
+}
+
 export function normalize(text: string): string {
   const clipped = text.length > MAX_CHARS ? text.slice(0, MAX_CHARS) : text;
-  return clipped
+  const normalized = clipped
     .replace(emojiPattern, (emoji) => ` ${emojiMap.get(emoji) ?? ""} `)
     .toLowerCase()
     .replace(accentedPattern, (word) => accented.get(word) ?? word)
@@ -53,14 +70,17 @@ export function normalize(text: string): string {
     .replace(SPACES, " ")
     .trim()
     .replace(spellingPattern, (word) => spellings.get(word) ?? word);
+  return NOT_ASCII.test(clipped) ? oneByte(normalized) : normalized;
 }
 
 /** Sentence-like pieces of the raw text, each normalised; a bare "STOP." inside a longer reply. */
 export function segments(text: string): string[] {
   const clipped = text.length > MAX_CHARS ? text.slice(0, MAX_CHARS) : text;
+  // A piece of a two-byte string is two-byte even when it holds only ASCII.
+  const rebuild = NOT_ASCII.test(clipped);
   return clipped
     .split(/[.!?\n,;:¡¿]+/)
-    .map(normalize)
+    .map((part) => (rebuild ? oneByte(normalize(part)) : normalize(part)))
     .filter((part) => part.length > 0);
 }
 
