@@ -1,3 +1,4 @@
+import { z } from "zod";
 import { formatDay, type LocalMoment, localMoment } from "./calendar.js";
 import { chronoDates } from "./chrono-fallback.js";
 import { overrideByCues, voteByCues } from "./cues.js";
@@ -5,11 +6,18 @@ import { detectLanguage } from "./detect-language.js";
 import { countInstallments } from "./installments.js";
 import { type IntentMatcher, masked, matcherFor, phraseMatch } from "./intent-matchers.js";
 import { LEXICONS } from "./lexicon.js";
+import symbols from "./lexicons/symbols.json" with { type: "json" };
 import { normalize, segments, withoutCourtesy } from "./normalize.js";
 import { optOut } from "./opt-out.js";
 import { bounded, wordAlternation } from "./patterns.js";
 import { type DateMention, findDates, MAYBE_DATE, pickPromiseDate } from "./resolve-date.js";
-import type { ClassifyOptions, Intent, Language, ReplyClassification } from "./types.js";
+import {
+  type ClassifyOptions,
+  INTENTS,
+  type Intent,
+  type Language,
+  type ReplyClassification,
+} from "./types.js";
 
 // Order matters only when a reply matches several intents. STOP is decided apart, first, and
 // beats everything (opt-out.ts). After it, the claims that change what the business must do
@@ -30,6 +38,11 @@ const PRIORITY: readonly Intent[] = [
   "START",
 ];
 const EXACT_FIRST: readonly Intent[] = ["START", "HELP", "LANGUAGE", "WRONG_NUMBER"];
+const OUTRANKS: ReadonlyMap<Intent, ReadonlySet<Intent>> = new Map(
+  Object.entries(
+    z.partialRecord(z.enum(INTENTS), z.array(z.enum(INTENTS))).parse(symbols.outranks),
+  ).map(([intent, beaten]) => [intent as Intent, new Set(beaten)]),
+);
 
 const fillers = new Set(LEXICONS.flatMap((lexicon) => lexicon.dateOnlyFillers));
 const negations = new Set(LEXICONS.flatMap((lexicon) => lexicon.negations));
@@ -151,11 +164,16 @@ function decide(
       matched.push({ intent, phrase });
     }
   }
-  // Asking to be called "because I don't read English well" wants a person, not a setting.
-  if (matched[0]?.intent === "LANGUAGE") {
-    const human = matched.findIndex((candidate) => candidate.intent === "HUMAN");
-    if (human > 0) {
-      matched.unshift(...matched.splice(human, 1));
+  // An intent may outrank what the order puts first (symbols.json `outranks`): an explicit ask
+  // for a person beats what the reply also says ("call me. I can pay friday but...", "have
+  // someone call me to set up a payment plan", "call me, I don't read English well").
+  const leading = matched[0]?.intent;
+  if (leading !== undefined) {
+    const promoted = matched.findIndex(
+      (candidate) => OUTRANKS.get(candidate.intent)?.has(leading) === true,
+    );
+    if (promoted > 0) {
+      matched.unshift(...matched.splice(promoted, 1));
     }
   }
   const [best, ...others] = matched;

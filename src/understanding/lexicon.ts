@@ -46,6 +46,17 @@ const dateVocabulary = z.object({
   ),
   weeks: wordTable,
   weekends: wordTable,
+  /**
+   * A weekday after one of these names a habit, not a day ("every Friday", "cada viernes", "los
+   * sábados"): never the promise.
+   */
+  habitPrefixes: z.array(z.string()).default([]),
+  /**
+   * Plural weekday forms; after one of `pluralHabitPrefixes` ("open Saturdays", "on Mondays")
+   * they name a habit too. Alone they stay a day, since "Friday's fine" normalises to "fridays".
+   */
+  pluralWeekdays: z.array(z.string()).default([]),
+  pluralHabitPrefixes: z.array(z.string()).default([]),
   monthEnds: wordTable,
   monthStarts: wordTable,
   /** "a fin de quincena": the end of the half-month, the 15th or the month's last day. */
@@ -63,6 +74,11 @@ const dateVocabulary = z.object({
   /** "after"/"antes de" before any date: a day later or earlier. */
   relations: wordTable,
   amountWords: z.array(z.string()),
+  /**
+   * Words that, like a negation, say the day beside them is not when the customer can pay: the
+   * reason given for a later day ("I'll pay in the morning, too tired tonight").
+   */
+  unableWords: z.array(z.string()).default([]),
 });
 
 const lexiconSchema = z.object({

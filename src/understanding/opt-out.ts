@@ -64,7 +64,7 @@ const keepWishClause =
   keepWishSources.length === 0 ? null : new RegExp(`^(?:${keepWishSources.join("|")})(?![a-z0-9])`);
 // A cheap first look, so only replies that could hold such a wish are split into clauses.
 const keepWishHint =
-  /(?<![a-z0-9])(?:dont|do not|no) (?:ever |me |nos )?(?:stop|paren|pare|dejen|deje|dejes|pares|quiero que|queremos que)(?![a-z0-9])/;
+  /(?<![a-z0-9])(?:dont|do not|didnt|did not|no) (?:ever |me |nos )?(?:stop|paren|pare|dejen|deje|dejes|pares|quiero que|queremos que|want|wanna|need|mean)(?![a-z0-9])/;
 
 /** The reply with its clauses that wish to keep the messages blanked, or itself. */
 function withoutKeepWishes(raw: string, text: string): string {
@@ -141,7 +141,7 @@ export function optOut(raw: string, normalized: string, repaired = false): OptOu
   if (closing !== undefined) {
     return { intent: "STOP", confidence: 0.85, evidence: [`STOP closing refusal "${closing}"`] };
   }
-  const words = visibleWords(text);
+  const words = tokensOf(visible).filter((token) => token !== "~");
   if (words.length <= SHORT_REPLY_TOKENS) {
     const keyword = words.find((token) => stop.tokens.has(token));
     if (keyword !== undefined) {

@@ -94,6 +94,9 @@ const RELATION_BEFORE = new RegExp(
 
 const RANGE_ENDS = new Set(vocabulary.rangeEndHolidays);
 const NEGATIONS = new Set(LEXICONS.flatMap((lexicon) => lexicon.negations));
+const UNABLE = new Set(vocabulary.unableWords);
+/** How many words after a day a word of being unable still reaches ("hoy ando muy cansado"). */
+const UNABLE_REACH = 3;
 const PAY_WORDS = bounded(wordAlternation(LEXICONS.flatMap((lexicon) => lexicon.payWords)), "");
 const incomeWords = LEXICONS.flatMap((lexicon) => lexicon.incomeWords);
 const INCOME_WORDS = incomeWords.length === 0 ? null : bounded(wordAlternation(incomeWords), "");
@@ -105,6 +108,8 @@ interface Rule {
   name: string;
   pattern: RegExp;
   weak?: boolean;
+  /** Names no day to pay ("every Friday", "open Saturdays"): never the promise. */
+  idle?: boolean;
   /** Only a date with a word of paying within PAYING_REACH words. */
   besidePaying?: boolean;
   /** Replaces earlier mentions it contains ("2 weeks from today" holds "today"). */
@@ -267,6 +272,19 @@ const RULES: Rule[] = [
     weak: true,
     besidePaying: true,
     pattern: phrasePattern(vocabulary.presentDays),
+    resolve: (_match, now) => ({ day: now.day }),
+  },
+  {
+    // "open Saturdays", "every Friday", "los viernes": a recurring day. It still takes the place
+    // of the weekday it holds, so the weekday rules below do not read it as the next such day.
+    name: "habit",
+    idle: true,
+    pattern: bounded(
+      [
+        `(?:${wordAlternation(vocabulary.habitPrefixes)}) (?:${WEEKDAYS})`,
+        `(?:${wordAlternation(vocabulary.pluralHabitPrefixes)}) (?:${wordAlternation(vocabulary.pluralWeekdays)})`,
+      ].join("|"),
+    ),
     resolve: (_match, now) => ({ day: now.day }),
   },
   {
@@ -448,11 +466,15 @@ function inClauseBeside(
 
 /**
  * A negation right after the mention, or up to two words before it, so the verb between counts
- * ("can't do today", "no puedo hoy", "ahorita no tengo").
+ * ("can't do today", "no puedo hoy", "ahorita no tengo"); a word of being unable up to three
+ * words after it too ("too tired tonight", "hoy ando muy cansado").
  */
 function negatedAt(text: string, start: number, end: number, low = 0, high = text.length): boolean {
-  const [before, after] = wordsAround(text, start, end, 2, low, high);
-  return [...before, ...after.slice(0, 1)].some((word) => NEGATIONS.has(word));
+  const [before, after] = wordsAround(text, start, end, UNABLE_REACH, low, high);
+  const near = [...before.slice(-2), ...after.slice(0, 1)];
+  return (
+    near.some((word) => NEGATIONS.has(word)) || [...near, ...after].some((word) => UNABLE.has(word))
+  );
 }
 
 /** negatedAt kept to the mention's clause ("Friday. Can't do today" negates only today). */
@@ -495,7 +517,7 @@ export function findDates(text: string, now: LocalMoment, raw?: string): DateMen
       if (overlapping.length > 0 && !supersedes) {
         continue;
       }
-      let idle = false;
+      let idle = rule.idle === true;
       if (rule.besidePaying === true) {
         clauses ??= raw === undefined ? [0] : clauseStarts(raw, text);
         idle = !inClauseBeside(PAY_WORDS, text, start, end, clauses);
@@ -503,8 +525,11 @@ export function findDates(text: string, now: LocalMoment, raw?: string): DateMen
       const resolved = rule.resolve(match, now);
       if (resolved !== null) {
         // "after the 15th" is the 16th; "before the end of the month" is still the month's end.
+        // The relation may end in the mention's first word ("después del 15": "del 15").
+        const lead = text.slice(Math.max(0, start - 24), start);
         const relation = SHIFTABLE.has(rule.name)
-          ? RELATION_BEFORE.exec(text.slice(Math.max(0, start - 24), start))?.[1]
+          ? (RELATION_BEFORE.exec(lead)?.[1] ??
+            RELATION_BEFORE.exec(`${lead}${match[0].split(" ")[0] ?? ""} `)?.[1])
           : undefined;
         const shift = relation === undefined ? 0 : (vocabulary.relations[relation] ?? 0);
         for (const taken of overlapping) {
