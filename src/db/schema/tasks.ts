@@ -23,5 +23,9 @@ export const tasks = pgTable(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (table) => [index("tasks_company_status_idx").on(table.companyId, table.status)],
+  (table) => [
+    index("tasks_company_status_idx").on(table.companyId, table.status),
+    // A thread's open tasks are looked up when it closes paid (the change statement).
+    index("tasks_thread_status_idx").on(table.threadId, table.status),
+  ],
 );

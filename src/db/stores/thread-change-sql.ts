@@ -16,6 +16,10 @@ import { Statement } from "../statement.js";
 // batches concurrent texts). Each write is a data-modifying CTE joined to `ready`: the
 // changes whose thread update applied (still at the version read, its event not yet stored),
 // so a change that lost a race writes nothing and can retry; the others still apply.
+// A generic plan must not guess: the input's row count is unknown to the planner (it assumes
+// a hundred), and against a small or freshly analysed table it would rather scan the whole
+// table and hash than look a hundred rows up. Every row a CTE touches is therefore also named
+// by \`= any(array(...))\` of the input's keys, which the planner answers from the index.
 
 export interface ThreadChange {
   thread: Pick<LockedThread, "id" | "companyId" | "phone" | "version">;
@@ -62,6 +66,7 @@ upd as (
     updated_at = now()
   from input c
   where c.save and t.id = c.thread_id and t.version = c.version
+    and t.id = any(array(select thread_id from input where save))
     and (c.event is null or not exists (select 1 from inbound_events e
       where e.provider = c.event->>'provider' and e.external_id = c.event->>'external_id'))
   returning t.id
@@ -73,6 +78,7 @@ ready as (
 cancelled_timers as (
   update thread_timers tt set status = 'cancelled' from ready c
   where tt.thread_id = c.thread_id and tt.status = 'pending'
+    and tt.thread_id = any(array(select thread_id from ready))
     and ((c.cancel_all and tt.key <> all(c.schedule_keys)) or tt.key = any(c.cancel_keys))
 ),
 scheduled_timers as (
@@ -90,6 +96,7 @@ new_tasks as (
 resolved_tasks as (
   update tasks tk set status = 'done', resolved_at = c.at, updated_at = now() from ready c
   where tk.thread_id = c.thread_id and tk.status <> 'done'
+    and tk.thread_id = any(array(select thread_id from ready where cardinality(resolve_task_reasons) > 0))
     and tk.reason = any(c.resolve_task_reasons)
 ),
 new_outbox as (
@@ -109,10 +116,12 @@ new_consent as (
 phone_consent as (
   update phones p set consent = c.phone_consent, updated_at = c.at from ready c
   where c.phone_consent is not null and p.company_id = c.company_id and p.e164 = c.phone
+    and p.e164 = any(array(select phone from ready where phone_consent is not null))
 ),
 old_promises as (
   update promises pr set status = 'superseded', resolved_at = c.at from ready c
   where c.promise is not null and pr.thread_id = c.thread_id and pr.status = 'open'
+    and pr.thread_id = any(array(select thread_id from ready where promise is not null))
 ),
 new_promise as (
   insert into promises (id, company_id, thread_id, promised_date, invoice_ids, made_at)
@@ -131,6 +140,8 @@ flagged as (
   from ready c
   where c.flag_reason is not null
     and cu.id = (select ph.customer_id from phones ph where ph.company_id = c.company_id and ph.e164 = c.phone)
+    and cu.id = any(array(select (select ph.customer_id from phones ph
+      where ph.company_id = r.company_id and ph.e164 = r.phone) from ready r where r.flag_reason is not null))
 ),
 stored as (
   insert into inbound_events (id, provider, external_id, type, payload, received_at,

@@ -1,0 +1,1 @@
+CREATE INDEX "tasks_thread_status_idx" ON "tasks" USING btree ("thread_id","status");
