@@ -4,6 +4,7 @@ import { classifyReply } from "../../src/understanding/index.js";
 import { startBareInboundServer } from "./bare-inbound-server.js";
 import { threadCpuMs } from "./bench-cpu.js";
 import { memoryLine, samplePeak, settledMemory } from "./bench-memory.js";
+import { type Pauses, watchPauses } from "./bench-pauses.js";
 import {
   type InboundBenchDatabase,
   openInboundBenchDatabase,
@@ -139,6 +140,14 @@ async function engineRun(engine: EngineLabel): Promise<Figures> {
           .map((value) => value.toFixed(1))
           .join(" / ");
         figures[`${at}: HTTP statuses`] = statuses(offered.load.statuses);
+        figures[`${at}: CPU ms per reply, server thread / PostgreSQL backends`] = [
+          offered.serverThreadMs,
+          offered.postgresCpuMs,
+        ]
+          .map((value) => (value === null ? "n/a" : value.toFixed(2)))
+          .join(" / ");
+        figures[`${at}: server event loop delay p99 / max ms; GC pauses total / longest ms`] =
+          `${offered.pauses.loopDelayP99Ms.toFixed(1)} / ${offered.pauses.loopDelayMaxMs.toFixed(1)}; ${offered.pauses.gcTotalMs.toFixed(0)} / ${offered.pauses.gcMaxMs.toFixed(1)}`;
         if (offered.load.maxSendLagMs !== undefined) {
           figures[`${at}: generator's own lateness, max ms`] = round(offered.load.maxSendLagMs, 1);
         }
@@ -193,6 +202,8 @@ interface Measured {
   postgresCpuMs: number | null;
   heap: string;
   rss: string;
+  /** The server thread's event-loop delay and garbage-collection pauses while measured. */
+  pauses: Pauses;
 }
 
 async function measure(
@@ -209,6 +220,7 @@ async function measure(
     postgresCpuMs: null as number | null,
     cpuMs: threadCpuMs(),
     peak: samplePeak(),
+    pauses: watchPauses(),
   };
   const load = await fireRequests(
     {
@@ -225,10 +237,13 @@ async function measure(
       start.sent = database.sent();
       start.postgresCpuMs = await database.serverCpuMs();
       start.peak = samplePeak();
+      start.pauses();
+      start.pauses = watchPauses();
       start.cpuMs = threadCpuMs();
     },
   );
   const cpuMs = threadCpuMs();
+  const pauses = start.pauses();
   const sent = database.sent();
   const postgresCpuMs = await database.serverCpuMs();
   const peak = start.peak();
@@ -259,6 +274,7 @@ async function measure(
         : null,
     heap: memoryLine(start.memory, peak, after, "heapMb"),
     rss: memoryLine(start.memory, peak, after, "rssMb"),
+    pauses,
   };
 }
 
@@ -297,6 +313,13 @@ function describe(label: string, run: Measured): Figures {
     figures[`${label}: CPU-bound ceiling, all ${CORES} cores free`] =
       `≈ ${Math.round((CORES * 1_000) / total)} replies/s (${round(total, 2)} CPU ms per reply)`;
   }
+  figures[`${label}: server event loop delay p99 / max ms; GC pauses total / longest ms`] = [
+    run.pauses.loopDelayP99Ms,
+    run.pauses.loopDelayMaxMs,
+  ]
+    .map((value) => value.toFixed(1))
+    .join(" / ")
+    .concat(`; ${run.pauses.gcTotalMs.toFixed(0)} / ${run.pauses.gcMaxMs.toFixed(1)}`);
   if (run.load.failures.length > 0) {
     figures[`${label}: request failures`] = run.load.failures.join(" | ");
   }
