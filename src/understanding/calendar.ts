@@ -37,25 +37,38 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
 // per quarter hour (offsets only ever change on such boundaries) and reused for every reply
 // arriving within it.
 const QUARTER_HOUR_MS = 900_000;
+const MS_PER_HOUR = 3_600_000;
+const MAX_DATE_MS = 8.64e15;
 const MAX_CACHED_OFFSETS = 4_096;
-const offsets = new Map<string, number>();
+const offsets = new Map<string, Map<number, number>>();
 
 export function localMoment(instant: Date, timeZone: string): LocalMoment {
   const time = instant.getTime();
-  const key = `${timeZone}|${Math.floor(time / QUARTER_HOUR_MS)}`;
-  let offset = offsets.get(key);
+  const quarter = Math.floor(time / QUARTER_HOUR_MS);
+  let zone = offsets.get(timeZone);
+  if (zone === undefined) {
+    zone = new Map();
+    offsets.set(timeZone, zone);
+  }
+  let offset = zone.get(quarter);
   if (offset === undefined) {
     const wall = wallClock(instant, timeZone);
     offset = wall - Math.floor(time / 60_000) * 60_000;
-    if (offsets.size >= MAX_CACHED_OFFSETS) {
-      offsets.clear();
+    if (zone.size >= MAX_CACHED_OFFSETS) {
+      zone.clear();
     }
-    offsets.set(key, offset);
+    zone.set(quarter, offset);
   }
-  const local = new Date(time + offset);
+  const local = time + offset;
+  const day = Math.floor(local / MS_PER_DAY);
   return {
-    day: Math.floor((time + offset) / MS_PER_DAY),
-    hour: local.getUTCHours(),
+    day,
+    // As `new Date(local).getUTCHours()` would say, without building a Date (outside a Date's
+    // range that is NaN, kept as such).
+    hour:
+      Math.abs(local) <= MAX_DATE_MS
+        ? Math.floor((local - day * MS_PER_DAY) / MS_PER_HOUR)
+        : new Date(local).getUTCHours(),
   };
 }
 

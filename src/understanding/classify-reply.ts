@@ -272,6 +272,18 @@ function promiseDate(
   return pickPromiseDate(chronoDates(raw.slice(0, 320), now, language));
 }
 
+/**
+ * The reply's date mentions, found on first use. Built here rather than as a named closure in
+ * classifyReply, which the tsx/esbuild transform would wrap in a naming call on every reply.
+ */
+function lazyDates(text: string, now: LocalMoment, raw: string): () => DateMention[] {
+  let mentions: DateMention[] | undefined;
+  return () => {
+    mentions ??= findDates(text, now, raw);
+    return mentions;
+  };
+}
+
 export function classifyReply(text: string, options: ClassifyOptions): ReplyClassification {
   const instant = options.now;
   if (!(instant instanceof Date) || Number.isNaN(instant.getTime())) {
@@ -283,11 +295,7 @@ export function classifyReply(text: string, options: ClassifyOptions): ReplyClas
   const words = tokensOf(normalized);
   const language = detectLanguage(raw, words, options.language);
 
-  let mentions: DateMention[] | undefined;
-  const dates = () => {
-    mentions ??= findDates(normalized, now, raw);
-    return mentions;
-  };
+  const dates = lazyDates(normalized, now, raw);
   const decision = optOut(raw, normalized) ?? decide(raw, normalized, words, now, dates);
   const evidence = [...decision.evidence, `language ${language}`];
 

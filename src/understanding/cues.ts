@@ -3,6 +3,7 @@ import { MATCHERS } from "./intent-matchers.js";
 import { LEXICONS } from "./lexicon.js";
 import symbols from "./lexicons/symbols.json" with { type: "json" };
 import { normalize, segments } from "./normalize.js";
+import { Alternation } from "./patterns.js";
 import type { DateMention } from "./resolve-date.js";
 import { INTENTS, type Intent } from "./types.js";
 
@@ -73,14 +74,16 @@ function mayHoldCues(words: readonly string[]): boolean {
   );
 }
 
-// Every intent's hard negatives ("get paid", "the plan you set up", "stop by") hold no cue.
-const ignoreSources = [...MATCHERS.values()]
-  .filter((matcher) => matcher.intent !== "STOP" && matcher.ignore !== null)
-  .map((matcher) => matcher.ignore?.source ?? "");
-const HARD_NEGATIVES = ignoreSources.length === 0 ? null : new RegExp(ignoreSources.join("|"), "g");
+// Every intent's hard negatives ("get paid", "the plan you set up", "stop by") hold no cue; the
+// intents' own compiled expressions, tried as one alternation.
+const HARD_NEGATIVES = Alternation.concat(
+  [...MATCHERS.values()].flatMap((matcher) =>
+    matcher.intent === "STOP" || matcher.ignore === null ? [] : [matcher.ignore],
+  ),
+);
 
 function withoutHardNegatives(clause: string): string {
-  return HARD_NEGATIVES === null ? clause : clause.replace(HARD_NEGATIVES, "~");
+  return HARD_NEGATIVES.replace(clause, "~");
 }
 
 const negationWords = new Set([
@@ -155,6 +158,13 @@ interface CueScores {
   why: Map<Intent, string[]>;
 }
 
+function addCue(found: CueScores, intent: Intent, weight: number, label: string): void {
+  found.scores.set(intent, (found.scores.get(intent) ?? 0) + weight);
+  const list = found.why.get(intent) ?? [];
+  list.push(`${label} ${weight}`);
+  found.why.set(intent, list);
+}
+
 /** Every intent's cue score for the reply (an intent with no cue is absent). */
 function scoreCues(
   raw: string,
@@ -171,19 +181,13 @@ function scoreCues(
   if (found.length === 0) {
     return null;
   }
-  const scores = new Map<Intent, number>();
-  const why = new Map<Intent, string[]>();
-  const add = (intent: Intent, weight: number, label: string) => {
-    scores.set(intent, (scores.get(intent) ?? 0) + weight);
-    const list = why.get(intent) ?? [];
-    list.push(`${label} ${weight}`);
-    why.set(intent, list);
-  };
+  const result: CueScores = { scores: new Map(), why: new Map() };
+  const { scores } = result;
   for (const { entry, negated } of found) {
     if (negated && scoring.negatable.includes(entry.intent)) {
       continue;
     }
-    add(entry.intent, entry.weight, `"${entry.cue}"`);
+    addCue(result, entry.intent, entry.weight, `"${entry.cue}"`);
   }
   for (const feature of featuresOf(raw, mentions)) {
     for (const [intent, weights] of Object.entries(scoring.features) as [
@@ -192,11 +196,11 @@ function scoreCues(
     ][]) {
       const weight = weights[feature];
       if (weight !== undefined && scores.has(intent)) {
-        add(intent, weight, feature);
+        addCue(result, intent, weight, feature);
       }
     }
   }
-  return { scores, why };
+  return result;
 }
 
 function describe(found: CueScores, intent: Intent, top: number, next: number): string {

@@ -1,19 +1,20 @@
 import { LEXICONS } from "./lexicon.js";
 import { normalize } from "./normalize.js";
-import { bounded } from "./patterns.js";
+import { Alternation } from "./patterns.js";
 import { INTENTS, type Intent } from "./types.js";
 
 // Each intent's rules from every lexicon, merged and compiled once. Both languages are always
-// tried: replies mix them ("ya pague the bill") and the cost is one regex per intent.
+// tried: replies mix them ("ya pague the bill") and the cost is one regex per intent (or a few,
+// when the list is too long for V8 to optimise as one: patterns.ts `Alternation`).
 
 export interface IntentMatcher {
   intent: Intent;
   exact: ReadonlySet<string>;
   tokens: ReadonlySet<string>;
   anywhere: ReadonlySet<string>;
-  phrases: RegExp | null;
-  ignore: RegExp | null;
-  ignoreInQuestions: RegExp | null;
+  phrases: Alternation | null;
+  ignore: Alternation | null;
+  ignoreInQuestions: Alternation | null;
 }
 
 function compile(intent: Intent): IntentMatcher {
@@ -46,10 +47,9 @@ function compile(intent: Intent): IntentMatcher {
     exact,
     tokens,
     anywhere,
-    phrases: phrases.length === 0 ? null : bounded(phrases.join("|"), ""),
-    ignore: ignore.length === 0 ? null : bounded(ignore.join("|"), "g"),
-    ignoreInQuestions:
-      ignoreInQuestions.length === 0 ? null : bounded(ignoreInQuestions.join("|"), "g"),
+    phrases: phrases.length === 0 ? null : Alternation.of(phrases),
+    ignore: ignore.length === 0 ? null : Alternation.of(ignore),
+    ignoreInQuestions: ignoreInQuestions.length === 0 ? null : Alternation.of(ignoreInQuestions),
   };
 }
 
@@ -65,12 +65,8 @@ export function matcherFor(intent: Intent): IntentMatcher {
   return matcher;
 }
 
-function blank(text: string, pattern: RegExp | null): string {
-  if (pattern === null) {
-    return text;
-  }
-  pattern.lastIndex = 0;
-  return text.replace(pattern, "~");
+function blank(text: string, pattern: Alternation | null): string {
+  return pattern === null ? text : pattern.replace(text, "~");
 }
 
 /**
@@ -83,5 +79,5 @@ export function masked(text: string, matcher: IntentMatcher, asking = false): st
 }
 
 export function phraseMatch(text: string, matcher: IntentMatcher): string | null {
-  return matcher.phrases?.exec(text)?.[0] ?? null;
+  return matcher.phrases?.first(text) ?? null;
 }

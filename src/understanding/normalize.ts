@@ -10,6 +10,7 @@ const NOT_WORD = /[^a-z0-9/]+/g;
 const SPELLED = /(?:^| )((?:[a-z] ){2,}[a-z])(?= |$)/g;
 const STRETCHED = /([a-z])\1{2,}/g;
 const SPACES = / +/g;
+const NOT_ASCII = /[\u0080-\uffff]/;
 
 const emojiWords = Object.entries(symbols.emoji);
 const emojiPattern = new RegExp(
@@ -17,6 +18,16 @@ const emojiPattern = new RegExp(
   "gu",
 );
 const emojiMap = new Map<string, string>(emojiWords);
+const emojiWord = (emoji: string) => ` ${emojiMap.get(emoji) ?? ""} `;
+// The emoji table's keys that are plain ASCII ("#"): the only ones a plain-ASCII reply can hold.
+const asciiEmoji = emojiWords.filter(([emoji]) => !NOT_ASCII.test(emoji));
+const asciiEmojiPattern =
+  asciiEmoji.length === 0
+    ? null
+    : new RegExp(
+        asciiEmoji.map(([emoji]) => emoji.replace(/[\\^$.*+?()[\]{}|]/g, "\\$&")).join("|"),
+        "g",
+      );
 
 // Accents that carry meaning normalisation would erase: "pagó" (paid) versus "pago" (I pay).
 const accented = new Map<string, string>(Object.entries(symbols.accentedForms));
@@ -24,6 +35,9 @@ const accentedPattern = new RegExp(
   `(?<![\\p{L}])(?:${[...accented.keys()].join("|")})(?![\\p{L}])`,
   "gu",
 );
+// Only a key with a non-ASCII letter can match after accents are stripped, which lets plain-ASCII
+// replies skip this step; an ASCII key would turn the shortcut off.
+const accentsNeedNonAscii = [...accented.keys()].every((key) => NOT_ASCII.test(key));
 
 // Texting spellings of a few words, read as the words ("kiero" is "quiero", "d" is "de",
 // "msjs" is "mensajes"), after everything else, so every rule sees one spelling.
@@ -35,8 +49,6 @@ const spellingPattern = new RegExp(
 
 // Text longer than any real SMS reply is truncated so cost stays bounded on pathological input.
 const MAX_CHARS = 2_000;
-
-const NOT_ASCII = /[\u0080-\uffff]/;
 
 /**
  * The same characters in a new string. V8 keeps a string that came from text with an accent or
@@ -55,12 +67,22 @@ function oneByte(text: string): string {
 
 export function normalize(text: string): string {
   const clipped = text.length > MAX_CHARS ? text.slice(0, MAX_CHARS) : text;
-  const normalized = clipped
-    .replace(emojiPattern, (emoji) => ` ${emojiMap.get(emoji) ?? ""} `)
-    .toLowerCase()
-    .replace(accentedPattern, (word) => accented.get(word) ?? word)
-    .normalize("NFKD")
-    .replace(DIACRITICS, "")
+  const ascii = !NOT_ASCII.test(clipped);
+  // Most replies are plain ASCII: they hold no accent, combining mark or emoji beyond the
+  // ASCII keys, and NFKD leaves them as they are, so those steps are skipped (same result).
+  const folded =
+    ascii && accentsNeedNonAscii
+      ? (asciiEmojiPattern === null
+          ? clipped
+          : clipped.replace(asciiEmojiPattern, emojiWord)
+        ).toLowerCase()
+      : clipped
+          .replace(emojiPattern, emojiWord)
+          .toLowerCase()
+          .replace(accentedPattern, (word) => accented.get(word) ?? word)
+          .normalize("NFKD")
+          .replace(DIACRITICS, "");
+  const normalized = folded
     .replace(APOSTROPHES, "")
     .replace(DIGIT_DASH_DIGIT, "$1/")
     .replace(NOT_WORD, " ")
@@ -70,7 +92,7 @@ export function normalize(text: string): string {
     .replace(SPACES, " ")
     .trim()
     .replace(spellingPattern, (word) => spellings.get(word) ?? word);
-  return NOT_ASCII.test(clipped) ? oneByte(normalized) : normalized;
+  return ascii ? normalized : oneByte(normalized);
 }
 
 /** Sentence-like pieces of the raw text, each normalised; a bare "STOP." inside a longer reply. */
@@ -112,7 +134,14 @@ const courtesy = new RegExp(
   "g",
 );
 
+const LOOSE_SPACES = /^\s|\s$| {2}/;
+
 /** The normalised text without courtesy words ("please", "por favor", "gracias"). */
 export function withoutCourtesy(text: string): string {
-  return text.replace(courtesy, " ").replace(SPACES, " ").trim();
+  const bare = text.replace(courtesy, " ");
+  // Most replies hold no courtesy word; normalised text has no spaces left to tidy.
+  if (bare === text && !LOOSE_SPACES.test(text)) {
+    return text;
+  }
+  return bare.replace(SPACES, " ").trim();
 }
