@@ -150,6 +150,14 @@ const closeAsPaid = [
   },
 ];
 
+/** A payment or QuickBooks' invoices leave no balance open. */
+function nothingOwed(event: ThreadEvent): boolean {
+  return (
+    (event.type === "payment.received" || event.type === "invoices.updated") &&
+    event.openInvoices.every((invoice) => invoice.balanceMinor === 0)
+  );
+}
+
 /** The next unpaid installment's due date; with none left the check finds nothing to do. */
 function installmentDate(context: ThreadContext, event: ThreadEvent): string {
   return nextUnpaidInstallment(context)?.dueDate ?? today(context, event);
@@ -396,16 +404,14 @@ export const threadMachine = setup({
     hasNothingOpen: ({ context }: Args) => totalOpenMinor(context) === 0,
     isPaymentTalkWithNothingOwed: ({ context, event }: Args) =>
       isIntent(event, "PAID", "PROMISE", "PLAN") && totalOpenMinor(context) === 0,
-    isPaidInFull: ({ event }: Args) =>
-      (event.type === "payment.received" || event.type === "invoices.updated") &&
-      event.openInvoices.every((invoice) => invoice.balanceMinor === 0),
+    isPaidInFull: ({ event }: Args) => nothingOwed(event),
     /**
      * Nothing is owed and a payment did it: an invoice this thread was chasing is paid off now,
      * not merely voided or deleted (those close the thread without a thank-you).
      */
     isPaidOffInFull: ({ context, event }: Args) =>
       event.type === "invoices.updated" &&
-      event.openInvoices.every((invoice) => invoice.balanceMinor === 0) &&
+      nothingOwed(event) &&
       event.paidInvoiceIds.some((id) => context.openInvoices.some((open) => open.id === id)),
     hasOpenInvoicesNow: ({ event }: Args) =>
       event.type === "invoices.updated" &&

@@ -103,29 +103,28 @@ export class PreparedFreshCustomerTextStore implements FreshCustomerTextStore {
   }
 
   private async applyAll(changes: ThreadChangeWithText[]): Promise<AppliedCustomerText[]> {
-    const eventIds = changes.map(() => newId("inboundEvent"));
-    const { text, params } = threadChangesStatement(
-      changes.map((change, index) => ({
-        thread: change.thread,
-        effects: change.step.effects,
-        context: change.context,
-        save: change.step.save,
-        inboundEvent: {
-          id: eventIds[index] ?? newId("inboundEvent"),
-          provider: "twilio",
-          externalId: change.text.providerMessageId,
-          type: "twilio.sms",
-          payload: change.payload,
-        },
-        inboundMessage: change.text,
-      })),
-    ).render();
+    const threadChanges = changes.map((change) => ({
+      thread: change.thread,
+      effects: change.step.effects,
+      context: change.context,
+      save: change.step.save,
+      inboundEvent: {
+        id: newId("inboundEvent"),
+        provider: "twilio",
+        externalId: change.text.providerMessageId,
+        type: "twilio.sms",
+        payload: change.payload,
+      },
+      inboundMessage: change.text,
+    }));
+    const { text, params } = threadChangesStatement(threadChanges).render();
     const [row] = await this.run<{ applied_changes: string }>(text, params);
     const applied = new Set((row?.applied_changes ?? "").split(",").filter(Boolean).map(Number));
-    return changes.map((_, index) =>
-      applied.has(index)
-        ? { outcome: "applied", eventId: eventIds[index] ?? "" }
-        : { outcome: "not_applied" },
+    return threadChanges.map(
+      (change, index): AppliedCustomerText =>
+        applied.has(index)
+          ? { outcome: "applied", eventId: change.inboundEvent.id }
+          : { outcome: "not_applied" },
     );
   }
 }

@@ -49,7 +49,7 @@ with input as (
   select * from jsonb_to_recordset($1::text::jsonb) as c(
     idx int, thread_id text, company_id text, phone text, version int, save boolean,
     snapshot jsonb, state text, machine_version int, new_version int,
-    touched_keys text[], cancel_all boolean, cancel_keys text[], schedule_keys text[],
+    cancel_all boolean, cancel_keys text[], schedule_keys text[],
     scheduled_min timestamptz, timers jsonb, at timestamptz, causation_id text, outbox jsonb,
     tasks jsonb, consent jsonb, phone_consent text, promise jsonb, plans jsonb,
     flag_reason text, resolve_task_reasons text[], event jsonb, message jsonb)
@@ -61,7 +61,7 @@ upd as (
     -- touches are left out of the read and their new times added.
     next_timer_at = case when c.cancel_all then c.scheduled_min else least(
       (select min(tt.due_at) from thread_timers tt
-        where tt.thread_id = t.id and tt.status = 'pending' and tt.key <> all(c.touched_keys)),
+        where tt.thread_id = t.id and tt.status = 'pending' and tt.key <> all(c.schedule_keys || c.cancel_keys)),
       c.scheduled_min) end,
     updated_at = now()
   from input c
@@ -272,7 +272,6 @@ function changeRow(change: ThreadChange, idx: number) {
     state: save?.state ?? null,
     machine_version: save?.machineVersion ?? null,
     new_version: save?.version ?? null,
-    touched_keys: [...schedule.keys(), ...cancel],
     cancel_all: cancelAll,
     cancel_keys: [...cancel],
     schedule_keys: [...schedule.keys()],
