@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { transition } from "xstate";
-import { getAdjacencyMap, getShortestPaths, getSimplePaths } from "xstate/graph";
+import { getAdjacencyMap, getSimplePaths } from "xstate/graph";
 import {
   type SendSmsParams,
   type ThreadEffect,
@@ -31,6 +31,15 @@ interface Edge {
 
 const serializeState = (snapshot: ThreadSnapshot) => serializeThreadState(snapshot);
 let edges: Edge[] = [];
+/** xstate/graph's adjacency map, keyed by serialized snapshot. */
+type Adjacency = Record<
+  string,
+  {
+    state: ThreadSnapshot;
+    transitions: Record<string, { event: ThreadEvent; state: ThreadSnapshot }>;
+  }
+>;
+let adjacency: Adjacency = {};
 
 const THREAD_STATES = [
   "active",
@@ -69,14 +78,14 @@ function answers(effects: ThreadEffect[]): SendSmsParams[] {
 }
 
 beforeAll(() => {
-  const map = getAdjacencyMap(threadMachine, {
+  adjacency = getAdjacencyMap(threadMachine, {
     events: EVENT_ALPHABET,
     input: INPUT,
     serializeState,
-  });
-  edges = Object.values(map).flatMap(({ state, transitions }) =>
-    Object.values(transitions as Record<string, { event: ThreadEvent }>).map(({ event }): Edge => {
-      const from = state as ThreadSnapshot;
+  }) as unknown as Adjacency;
+  edges = Object.values(adjacency).flatMap(({ state, transitions }) =>
+    Object.values(transitions).map(({ event }): Edge => {
+      const from = state;
       const [to, actions] = transition(threadMachine, from, event);
       return { from, event, to, effects: toEffects(actions) };
     }),
@@ -291,14 +300,44 @@ describe("thread machine invariants over every reachable transition", () => {
 
 describe("thread machine paths", () => {
   it("reaches every state by a shortest path", () => {
-    const paths = getShortestPaths(threadMachine, {
-      events: EVENT_ALPHABET,
-      input: INPUT,
-      serializeState,
-    });
-    const reached = new Set(paths.map((path) => topLevelState(path.state)));
-    expect(reached).toEqual(new Set(THREAD_STATES));
-  }, 120_000);
+    // Breadth-first over the adjacency map the invariants use (getShortestPaths would build the
+    // same map again, ten seconds of CI); each state's path is rebuilt from its parent links.
+    const initial = serializeState(restoreThread(null, 1, INPUT));
+    const parent = new Map<string, { from: string; event: ThreadEvent } | null>([[initial, null]]);
+    const queue = [initial];
+    for (let index = 0; index < queue.length; index += 1) {
+      const from = queue[index] as string;
+      for (const { state, event } of Object.values(adjacency[from]?.transitions ?? {})) {
+        const to = serializeState(state);
+        if (!parent.has(to)) {
+          parent.set(to, { from, event });
+          queue.push(to);
+        }
+      }
+    }
+    expect(parent.size).toBe(Object.keys(adjacency).length);
+    const firstPathTo = new Map<string, ThreadEvent[]>();
+    for (const key of queue) {
+      const top = topLevelState(adjacency[key]?.state ?? restoreThread(null, 1, INPUT));
+      if (firstPathTo.has(top)) {
+        continue;
+      }
+      const events: ThreadEvent[] = [];
+      for (let link = parent.get(key); link; link = parent.get(link.from)) {
+        events.unshift(link.event);
+      }
+      firstPathTo.set(top, events);
+    }
+    expect(new Set(firstPathTo.keys())).toEqual(new Set(THREAD_STATES));
+    // Replaying each path from the start really ends in its state.
+    for (const [top, events] of firstPathTo) {
+      let snapshot = restoreThread(null, 1, INPUT);
+      for (const event of events) {
+        [snapshot] = transition(threadMachine, snapshot, event);
+      }
+      expect(topLevelState(snapshot)).toBe(top);
+    }
+  });
 
   it("on every bounded simple path, an opt-out sends at most one text and silence follows until START", () => {
     const alphabet = EVENT_ALPHABET.filter(
