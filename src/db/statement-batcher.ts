@@ -1,8 +1,10 @@
-// Concurrent callers of one statement share its round trips: while `maxInFlight` batches run,
-// new items wait and leave together as the next batch when one finishes. There is no timer:
-// when the database keeps up an item leaves at once, alone; under load the wait is the time
-// the statement in flight takes anyway, and each round trip (a socket write each way, the
-// executor's start, a commit) then serves many callers instead of one.
+// Concurrent callers of one statement share its round trips: items submitted in one turn of
+// the event loop leave together at its end (setImmediate: the texts one database answer
+// releases, or the requests one poll phase read), and while `maxInFlight` batches run, new
+// items wait and leave together as the next batch when one finishes. There is no timer: when
+// the database keeps up an item leaves within the turn, alone; under load the wait is the
+// time the statement in flight takes anyway, and each round trip (a socket write each way,
+// the executor's start, a commit) then serves many callers instead of one.
 
 export interface StatementBatcherOptions<In> {
   /** Batches running at once (each holds one pooled connection). */
@@ -22,6 +24,7 @@ interface Waiting<In, Out> {
 export class StatementBatcher<In, Out> {
   private waiting: Array<Waiting<In, Out>> = [];
   private inFlight = 0;
+  private pumpScheduled = false;
 
   /** `runBatch` answers one output per input, in order. */
   constructor(
@@ -32,7 +35,13 @@ export class StatementBatcher<In, Out> {
   submit(input: In): Promise<Out> {
     return new Promise<Out>((resolve, reject) => {
       this.waiting.push({ input, resolve, reject });
-      this.pump();
+      if (!this.pumpScheduled) {
+        this.pumpScheduled = true;
+        setImmediate(() => {
+          this.pumpScheduled = false;
+          this.pump();
+        });
+      }
     });
   }
 

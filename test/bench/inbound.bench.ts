@@ -146,6 +146,12 @@ async function engineRun(engine: EngineLabel): Promise<Figures> {
         ]
           .map((value) => (value === null ? "n/a" : value.toFixed(2)))
           .join(" / ");
+        if (offered.sent) {
+          // Below saturation texts share fewer statements: this is what batching saves here.
+          const completed = Math.max(1, offered.load.completed);
+          figures[`${at}: SQL statements / round trips per reply`] =
+            `${round(offered.sent.statements / completed, 2)} / ${round(offered.sent.roundTrips / completed, 2)}`;
+        }
         figures[`${at}: server event loop delay p99 / max ms; GC pauses total / longest ms`] =
           `${offered.pauses.loopDelayP99Ms.toFixed(1)} / ${offered.pauses.loopDelayMaxMs.toFixed(1)}; ${offered.pauses.gcTotalMs.toFixed(0)} / ${offered.pauses.gcMaxMs.toFixed(1)}`;
         if (offered.load.maxSendLagMs !== undefined) {

@@ -1,9 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { StatementBatcher } from "../../../src/db/statement-batcher.js";
 
-// The batcher's rules: an item leaves at once while a slot is free; items that arrive while
-// every slot is busy leave together when one frees; one key per batch; a failed batch is
-// retried item by item, so only the bad item's caller sees the error.
+// The batcher's rules: items submitted in one turn of the event loop leave together at its
+// end while a slot is free; items that arrive while every slot is busy leave together when
+// one frees; one key per batch; a failed batch is retried item by item, so only the bad
+// item's caller sees the error.
+
+const endOfTurn = () => new Promise((resolve) => setImmediate(resolve));
 
 /** A batch runner whose batches finish when the test says so. */
 function gatedRunner(fail?: (item: string) => boolean) {
@@ -27,38 +30,52 @@ function gatedRunner(fail?: (item: string) => boolean) {
 }
 
 describe("StatementBatcher", () => {
-  it("sends the first items alone, then what waited as one batch, answers each its own", async () => {
+  it("sends one turn's items together at its end, then what waited as one batch, answers each its own", async () => {
     const runner = gatedRunner();
     const batcher = new StatementBatcher(runner.run, { maxInFlight: 2, maxBatch: 10 });
-    const answers = ["a", "b", "c", "d", "e"].map((item) => batcher.submit(item));
-    expect(runner.batches).toEqual([["a"], ["b"]]);
+    const first = ["a", "b"].map((item) => batcher.submit(item));
+    expect(runner.batches).toEqual([]);
+    await endOfTurn();
+    expect(runner.batches).toEqual([["a", "b"]]);
+    const second = batcher.submit("c");
+    await endOfTurn();
+    const waited = ["d", "e"].map((item) => batcher.submit(item));
+    await endOfTurn();
+    // Both slots busy: d and e wait for one to free.
+    expect(runner.batches).toEqual([["a", "b"], ["c"]]);
     await runner.releaseAll();
-    expect(await Promise.all(answers)).toEqual(["A", "B", "C", "D", "E"]);
-    expect(runner.batches).toEqual([["a"], ["b"], ["c", "d", "e"]]);
+    expect(await Promise.all([...first, second, ...waited])).toEqual(["A", "B", "C", "D", "E"]);
+    expect(runner.batches).toEqual([["a", "b"], ["c"], ["d", "e"]]);
   });
 
   it("keeps items with the same key apart and a batch within its size", async () => {
     const runner = gatedRunner();
     const batcher = new StatementBatcher(runner.run, {
       maxInFlight: 1,
-      maxBatch: 2,
+      maxBatch: 3,
       keyOf: (item: string) => item.slice(0, 1),
     });
     const answers = ["x1", "a1", "a2", "b1", "c1"].map((item) => batcher.submit(item));
+    await endOfTurn();
     await runner.releaseAll();
     await Promise.all(answers);
-    expect(runner.batches).toEqual([["x1"], ["a1", "b1"], ["a2", "c1"]]);
+    expect(runner.batches).toEqual([
+      ["x1", "a1", "b1"],
+      ["a2", "c1"],
+    ]);
   });
 
   it("retries a failed batch item by item: only the bad item's caller gets the error", async () => {
     const runner = gatedRunner((item) => item === "bad");
     const batcher = new StatementBatcher(runner.run, { maxInFlight: 1, maxBatch: 10 });
-    const answers = ["first", "ok1", "bad", "ok2"].map((item) =>
+    const settle = (item: string) =>
       batcher.submit(item).then(
         (value) => ({ value }),
         (error: Error) => ({ error: error.message }),
-      ),
-    );
+      );
+    const first = settle("first");
+    await endOfTurn();
+    const answers = [first, ...["ok1", "bad", "ok2"].map(settle)];
     await runner.releaseAll();
     await runner.releaseAll();
     expect(await Promise.all(answers)).toEqual([
