@@ -140,6 +140,33 @@ function opensWithFirmDate(raw: string, now: LocalMoment): boolean {
   );
 }
 
+/**
+ * The reply closes with a sentence that is only a date, after at least one other sentence, and
+ * asks nothing: the answer comes last ("Oh great another text. Yes I KNOW I owe you. Friday.").
+ * The date must be a future one the closing sentence holds with no negation ("... Not Friday."
+ * refuses), and a holiday named as a greeting ("Thanks. Merry Christmas!") is no date.
+ */
+function closesWithFirmDate(raw: string, now: LocalMoment): boolean {
+  if (QUESTION.test(raw)) {
+    return false;
+  }
+  const sentences = raw
+    .split(/[.!\n]+/)
+    .map(normalize)
+    .filter((sentence) => sentence.length > 0);
+  const last = sentences.at(-1);
+  if (last === undefined || sentences.length < 2) {
+    return false;
+  }
+  const mentions = findDates(last, now).filter((mention) => mention.rule !== "holiday-name");
+  return (
+    mentions.length > 0 &&
+    mentions.every((mention) => !mention.past && !mention.idle) &&
+    otherWords(last, mentions) <= 1 &&
+    !tokensOf(last).some((word) => negations.has(word))
+  );
+}
+
 function decide(
   raw: string,
   text: string,
@@ -245,6 +272,13 @@ function decide(
       intent: "PROMISE",
       confidence: 0.65,
       evidence: [`PROMISE reply opens with "${first.text}"`],
+    };
+  }
+  if (mention !== null && closesWithFirmDate(raw, now)) {
+    return {
+      intent: "PROMISE",
+      confidence: 0.65,
+      evidence: [`PROMISE reply closes with a date`],
     };
   }
   if (mention !== null && !refusing && paying !== undefined) {
