@@ -18,6 +18,7 @@ export default defineConfig({
           include: ["test/integration/**/*.test.ts"],
           environment: "node",
           setupFiles: ["test/helpers/deny-network.ts"],
+          globalSetup: ["test/helpers/pglite-template.ts"],
           testTimeout: 60_000,
           hookTimeout: 60_000,
         },

@@ -1,12 +1,16 @@
 import { randomBytes } from "node:crypto";
+import { readFile } from "node:fs/promises";
 import postgres from "postgres";
+import { inject } from "vitest";
 import { loadConfig } from "../../src/config.js";
 import { type DatabaseHandle, openDatabase } from "../../src/db/client.js";
 import { runMigrations } from "../../src/db/migrate.js";
 
 // Each test file gets its own database, migrated by the production migrator: in-memory
 // PGlite by default, or a fresh database on the PostgreSQL server named by DATABASE_URL
-// (created here, dropped on close).
+// (created here, dropped on close). PGlite starts from the migrated dump the global setup
+// made (pglite-template.ts); the migrator then finds nothing to do, unless the dump is
+// missing (a file run outside that setup), when it migrates an empty cluster.
 
 export interface TestDatabase extends DatabaseHandle {
   /** Human-readable, for test titles: "pglite" or "postgres". */
@@ -16,7 +20,12 @@ export interface TestDatabase extends DatabaseHandle {
 export async function createTestDatabase(): Promise<TestDatabase> {
   const serverUrl = loadConfig().DATABASE_URL;
   if (!serverUrl) {
-    const handle = await openDatabase({ kind: "pglite", dataDir: null });
+    const template = inject("pgliteTemplate");
+    const handle = await openDatabase({
+      kind: "pglite",
+      dataDir: null,
+      ...(template ? { loadDataDir: new Blob([await readFile(template)]) } : {}),
+    });
     await runMigrations(handle);
     return { ...handle, label: "pglite" };
   }
