@@ -186,6 +186,11 @@ function decide(
   const asking = QUESTION.test(raw);
   const matched: { intent: Intent; phrase: string }[] = [];
   for (const intent of PRIORITY) {
+    // START comes last and outranks nothing, so once any phrase above it matched it cannot
+    // decide; its large list (accidental opt-outs told about) is then not run at all.
+    if (intent === "START" && matched.length > 0) {
+      continue;
+    }
     const phrase = matchIntent(text, matcherFor(intent), asking);
     if (phrase !== null) {
       matched.push({ intent, phrase });
