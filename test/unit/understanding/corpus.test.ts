@@ -5,7 +5,13 @@ import {
   type Intent,
   type ReplyClassification,
 } from "../../../src/understanding/index.js";
-import { arrivalInstant, type CorpusEntry, expectedDate, loadCorpus } from "./corpus.js";
+import {
+  arrivalInstant,
+  type CorpusEntry,
+  expectedDate,
+  loadCorpus,
+  loadPendingSets,
+} from "./corpus.js";
 
 // Accuracy over the labeled corpus, against the targets of issue 3. The figures are printed so a
 // failing run shows where the misses are, not only that there are some.
@@ -137,5 +143,19 @@ describe("reply understanding over the labeled corpus", () => {
   it("detects the language of at least 95% of replies", () => {
     const detected = outcomes.filter((outcome) => outcome.result.language === outcome.entry.lang);
     expect(ratio(detected.length, outcomes.length)).toBeGreaterThanOrEqual(0.95);
+  });
+});
+
+describe("sets written blind and not tuned on yet (corpus/pending)", () => {
+  it("are well-formed: every line parses, dates only on promises, every date spec computes", () => {
+    const pending = loadPendingSets();
+    expect(pending.length).toBeGreaterThan(0);
+    for (const entry of pending) {
+      expect(Number.isNaN(arrivalInstant(entry.now, entry.tz).getTime())).toBe(false);
+      if (entry.date) {
+        expect(entry.intent).toBe("PROMISE");
+        expect(expectedDate(entry.date, entry.now, entry.tz)).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+      }
+    }
   });
 });

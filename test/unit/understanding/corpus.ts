@@ -35,23 +35,35 @@ const entrySchema = z.object({
 
 export type CorpusEntry = z.infer<typeof entrySchema> & { file: string; line: number };
 
+/**
+ * Sets written blind and measured (src/understanding/README.md, "Measured on fresh text") but
+ * not tuned on yet, in corpus/pending: the next tuning round moves them up into the corpus.
+ */
+export function loadPendingSets(): CorpusEntry[] {
+  const dir = join(here, "corpus", "pending");
+  return readdirSync(dir)
+    .filter((file) => file.endsWith(".jsonl"))
+    .sort()
+    .flatMap((file) => parseLines(join(dir, file), `pending/${file}`));
+}
+
+function parseLines(path: string, file: string): CorpusEntry[] {
+  return readFileSync(path, "utf8")
+    .split("\n")
+    .flatMap((line, index) =>
+      line.trim() === "" ? [] : [{ ...entrySchema.parse(JSON.parse(line)), file, line: index + 1 }],
+    );
+}
+
 export function loadCorpus(): CorpusEntry[] {
-  const entries: CorpusEntry[] = [];
   // The fresh-<date> files were held-out sets of realistic replies, measured before tuning (see
-  // src/understanding/README.md, "Measured on fresh text"); once measured, they are training data.
+  // src/understanding/README.md, "Measured on fresh text"); once tuned on, they are training data.
   const fresh = readdirSync(join(here, "corpus"))
     .filter((file) => file.startsWith("fresh-") && file.endsWith(".jsonl"))
     .sort();
-  for (const file of ["en.jsonl", "es.jsonl", "dates.jsonl", ...fresh]) {
-    const lines = readFileSync(join(here, "corpus", file), "utf8").split("\n");
-    lines.forEach((line, index) => {
-      if (line.trim() === "") {
-        return;
-      }
-      entries.push({ ...entrySchema.parse(JSON.parse(line)), file, line: index + 1 });
-    });
-  }
-  return entries;
+  return ["en.jsonl", "es.jsonl", "dates.jsonl", ...fresh].flatMap((file) =>
+    parseLines(join(here, "corpus", file), file),
+  );
 }
 
 const LOCAL = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/;
