@@ -1,4 +1,5 @@
 import symbols from "./lexicons/symbols.json" with { type: "json" };
+import { escapeRegExp } from "./patterns.js";
 
 // REQ-01 normalisation (compliance.md §2.1), plus a few repairs for how people really type:
 // spelled-out letters ("s t o p"), stretched letters ("stoooop") and stop-sign emoji.
@@ -24,10 +25,7 @@ const asciiEmoji = emojiWords.filter(([emoji]) => !NOT_ASCII.test(emoji));
 const asciiEmojiPattern =
   asciiEmoji.length === 0
     ? null
-    : new RegExp(
-        asciiEmoji.map(([emoji]) => emoji.replace(/[\\^$.*+?()[\]{}|]/g, "\\$&")).join("|"),
-        "g",
-      );
+    : new RegExp(asciiEmoji.map(([emoji]) => escapeRegExp(emoji)).join("|"), "g");
 
 // Accents that carry meaning normalisation would erase: "pagó" (paid) versus "pago" (I pay).
 const accented = new Map<string, string>(Object.entries(symbols.accentedForms));

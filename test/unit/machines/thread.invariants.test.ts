@@ -302,7 +302,8 @@ describe("thread machine paths", () => {
   it("reaches every state by a shortest path", () => {
     // Breadth-first over the adjacency map the invariants use (getShortestPaths would build the
     // same map again, ten seconds of CI); each state's path is rebuilt from its parent links.
-    const initial = serializeState(restoreThread(null, 1, INPUT));
+    const start = restoreThread(null, 1, INPUT);
+    const initial = serializeState(start);
     const parent = new Map<string, { from: string; event: ThreadEvent } | null>([[initial, null]]);
     const queue = [initial];
     for (let index = 0; index < queue.length; index += 1) {
@@ -318,7 +319,7 @@ describe("thread machine paths", () => {
     expect(parent.size).toBe(Object.keys(adjacency).length);
     const firstPathTo = new Map<string, ThreadEvent[]>();
     for (const key of queue) {
-      const top = topLevelState(adjacency[key]?.state ?? restoreThread(null, 1, INPUT));
+      const top = topLevelState(adjacency[key]?.state ?? start);
       if (firstPathTo.has(top)) {
         continue;
       }
@@ -331,7 +332,7 @@ describe("thread machine paths", () => {
     expect(new Set(firstPathTo.keys())).toEqual(new Set(THREAD_STATES));
     // Replaying each path from the start really ends in its state.
     for (const [top, events] of firstPathTo) {
-      let snapshot = restoreThread(null, 1, INPUT);
+      let snapshot = start;
       for (const event of events) {
         [snapshot] = transition(threadMachine, snapshot, event);
       }
