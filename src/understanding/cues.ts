@@ -3,7 +3,7 @@ import { MATCHERS } from "./intent-matchers.js";
 import { LEXICONS } from "./lexicon.js";
 import symbols from "./lexicons/symbols.json" with { type: "json" };
 import { normalize, segments } from "./normalize.js";
-import { Alternation } from "./patterns.js";
+import { PhraseIndex } from "./phrase-index.js";
 import type { DateMention } from "./resolve-date.js";
 import { INTENTS, type Intent } from "./types.js";
 
@@ -76,7 +76,7 @@ function mayHoldCues(words: readonly string[]): boolean {
 
 // Every intent's hard negatives ("get paid", "the plan you set up", "stop by") hold no cue; the
 // intents' own compiled expressions, tried as one alternation.
-const HARD_NEGATIVES = Alternation.concat(
+const HARD_NEGATIVES = PhraseIndex.concat(
   [...MATCHERS.values()].flatMap((matcher) =>
     matcher.intent === "STOP" || matcher.ignore === null ? [] : [matcher.ignore],
   ),

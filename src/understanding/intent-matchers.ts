@@ -1,20 +1,20 @@
 import { LEXICONS } from "./lexicon.js";
 import { normalize } from "./normalize.js";
-import { Alternation } from "./patterns.js";
+import { PhraseIndex } from "./phrase-index.js";
 import { INTENTS, type Intent } from "./types.js";
 
 // Each intent's rules from every lexicon, merged and compiled once. Both languages are always
-// tried: replies mix them ("ya pague the bill") and the cost is one regex per intent (or a few,
-// when the list is too long for V8 to optimise as one: patterns.ts `Alternation`).
+// tried: replies mix them ("ya pague the bill"), and a phrase list only tries the phrases that
+// can begin at each word of the reply (phrase-index.ts).
 
 export interface IntentMatcher {
   intent: Intent;
   exact: ReadonlySet<string>;
   tokens: ReadonlySet<string>;
   anywhere: ReadonlySet<string>;
-  phrases: Alternation | null;
-  ignore: Alternation | null;
-  ignoreInQuestions: Alternation | null;
+  phrases: PhraseIndex | null;
+  ignore: PhraseIndex | null;
+  ignoreInQuestions: PhraseIndex | null;
 }
 
 function compile(intent: Intent): IntentMatcher {
@@ -47,9 +47,9 @@ function compile(intent: Intent): IntentMatcher {
     exact,
     tokens,
     anywhere,
-    phrases: phrases.length === 0 ? null : Alternation.of(phrases),
-    ignore: ignore.length === 0 ? null : Alternation.of(ignore),
-    ignoreInQuestions: ignoreInQuestions.length === 0 ? null : Alternation.of(ignoreInQuestions),
+    phrases: phrases.length === 0 ? null : PhraseIndex.of(phrases),
+    ignore: ignore.length === 0 ? null : PhraseIndex.of(ignore),
+    ignoreInQuestions: ignoreInQuestions.length === 0 ? null : PhraseIndex.of(ignoreInQuestions),
   };
 }
 
@@ -65,7 +65,7 @@ export function matcherFor(intent: Intent): IntentMatcher {
   return matcher;
 }
 
-function blank(text: string, pattern: Alternation | null): string {
+function blank(text: string, pattern: PhraseIndex | null): string {
   return pattern === null ? text : pattern.replace(text, "~");
 }
 

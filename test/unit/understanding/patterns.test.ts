@@ -1,13 +1,15 @@
 import { describe, expect, it } from "vitest";
+import { firstWords, secondWords } from "../../../src/understanding/first-words.js";
 import { LEXICONS } from "../../../src/understanding/lexicon.js";
 import { normalize } from "../../../src/understanding/normalize.js";
-import { Alternation, bounded } from "../../../src/understanding/patterns.js";
+import { bounded } from "../../../src/understanding/patterns.js";
+import { PhraseIndex } from "../../../src/understanding/phrase-index.js";
 import { INTENTS } from "../../../src/understanding/types.js";
 import { loadCorpus } from "./corpus.js";
 
-// A phrase list too long for V8 to optimise as one expression is compiled as several
-// (patterns.ts `Alternation`). Split into small parts here, every list must still find the
-// same first match and blank the same spans as the single expression would.
+// A phrase list is not one expression: each phrase is tried only at the words it can begin with
+// (phrase-index.ts, first-words.ts). Every list must still find the same first match and blank the
+// same spans as the single alternation of its phrases would.
 
 const texts = loadCorpus().map((entry) => normalize(entry.text));
 
@@ -15,18 +17,16 @@ function single(sources: readonly string[]): RegExp {
   return bounded(sources.join("|"), "g");
 }
 
-describe("an alternation compiled in parts", () => {
+describe("a phrase index", () => {
   for (const intent of INTENTS) {
-    for (const key of ["phrases", "ignore"] as const) {
+    for (const key of ["phrases", "ignore", "ignoreInQuestions"] as const) {
       const sources = LEXICONS.flatMap((lexicon) => lexicon.intents[intent]?.[key] ?? []);
-      if (sources.length < 2) {
+      if (sources.length === 0) {
         continue;
       }
       it(`matches ${intent} ${key} as one expression would, on every corpus reply`, () => {
         const whole = single(sources);
-        const length = sources.reduce((sum, source) => sum + source.length + 1, 0);
-        const split = Alternation.of(sources, Math.min(1_000, Math.floor(length / 3)));
-        expect(split.parts.length).toBeGreaterThan(1);
+        const split = PhraseIndex.of(sources);
         const differing: string[] = [];
         for (const text of texts) {
           whole.lastIndex = 0;
@@ -45,11 +45,11 @@ describe("an alternation compiled in parts", () => {
   }
 
   it("prefers the earlier source at the same position and handles empty matches", () => {
-    const sources = ["a", "a b", "b c", "x?", "c d e"];
+    const sources = ["a", "a b", "b c", "x?", "c d e", "^ ?q", "\\d+ (?:y|z)", "cancel+ed"];
     const whole = single(sources);
-    const split = Alternation.of(sources, 4);
-    expect(split.parts.length).toBe(sources.length);
-    for (const text of ["a b c d e", "b c d e", "q a b", "", "x x c d e", "c d e a"]) {
+    const split = PhraseIndex.of(sources);
+    const texts = ["a b c d e", "b c d e", "q a b", "", "x x c d e", "c d e a", " q", "12 z 3 y"];
+    for (const text of [...texts, "cancellled ~ a", "~~ a b", "a b ", "Ab c"]) {
       whole.lastIndex = 0;
       expect(split.first(text)).toBe(whole.exec(text)?.[0] ?? null);
       whole.lastIndex = 0;
@@ -57,14 +57,41 @@ describe("an alternation compiled in parts", () => {
     }
   });
 
-  it("joins alternations in order, as one list would", () => {
+  it("joins lists in order, as one list would", () => {
     const first = ["stop by", "by the"];
     const second = ["the way", "stop"];
-    const joined = Alternation.concat([Alternation.of(first), Alternation.of(second)]);
+    const joined = PhraseIndex.concat([PhraseIndex.of(first), PhraseIndex.of(second)]);
     const whole = single([...first, ...second]);
     for (const text of ["stop by the way", "by the way stop", "the way"]) {
       whole.lastIndex = 0;
       expect(joined.replace(text, "~")).toBe(text.replace(whole, "~"));
     }
+  });
+});
+
+describe("the words a phrase can begin with", () => {
+  it("lists whole first words, and beginnings where a word runs on", () => {
+    const found = firstWords("(?:i|we) (?:already )?paid|cancel+ed|over ?charged");
+    expect([...found.words].sort()).toEqual(["canceled", "i", "over", "overcharged", "we"]);
+    expect([...found.prefixes]).toEqual(["cancell"]);
+    expect(found.anyPosition).toBe(false);
+    expect(found.startOnly).toBe(false);
+  });
+
+  it("says when a phrase may begin off a word, or only at the start", () => {
+    expect(firstWords("(?:le|lo)? ?pagare").anyPosition).toBe(true);
+    expect(firstWords("^(?:ok )?stop$").startOnly).toBe(true);
+    expect(firstWords("^stop|halt").startOnly).toBe(false);
+    expect([...firstWords("\\d+ veces").prefixes].sort()).toEqual([..."0123456789"]);
+  });
+
+  it("lists second words only when every match goes on to one", () => {
+    expect([...(secondWords("(?:i|we) (?:already )?paid") ?? [])].sort()).toEqual([
+      "already",
+      "paid",
+    ]);
+    // A match may end after "stop", or go on to any word.
+    expect(secondWords("stop(?: it)?")).toBeNull();
+    expect(secondWords("stop [a-z]+ now")).toBeNull();
   });
 });

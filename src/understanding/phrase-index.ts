@@ -1,0 +1,302 @@
+import { firstWords, secondWords } from "./first-words.js";
+
+// A phrase list indexed by the words its phrases can begin with. One alternation of a few hundred
+// phrases is tried at every position of a reply, and the lexicons' lists together compile to more
+// machine code than V8 will optimise (it stops optimising regular expressions once 16 MB of
+// executable code is committed), so the lists compiled last ran several times slower. Here each
+// phrase is its own small sticky expression, tried only at the words it can start with: most
+// phrases are never tried on a given reply, and the ones that are stay small.
+
+function isWordChar(text: string, at: number): boolean {
+  const code = text.charCodeAt(at);
+  return (code >= 97 && code <= 122) || (code >= 48 && code <= 57);
+}
+
+/** Phrases in source order; `merge` keeps the order, so the earlier phrase still wins. */
+type Candidates = readonly number[];
+
+function merge(lists: readonly Candidates[]): Candidates {
+  const all = new Set<number>();
+  for (const list of lists) {
+    for (const index of list) {
+      all.add(index);
+    }
+  }
+  return [...all].sort((a, b) => a - b);
+}
+
+/**
+ * What each table answered for a word, by table id: a reply's words are looked up once, not once
+ * per list. Bounded, since replies bring new words (names, typos) for as long as the server runs.
+ */
+type WordRow = (Candidates | undefined)[];
+const rows = new Map<string, WordRow>();
+const MAX_ROWS = 20_000;
+let tables = 0;
+
+/** Where phrases may begin: by whole first word, by the first word's beginning, or anywhere. */
+class StartTable {
+  private readonly id = tables++;
+  private readonly words = new Map<string, number[]>();
+  private readonly prefixes = new Map<string, number[]>();
+  private readonly anywhere: number[] = [];
+  private prefixLengths: number[] = [];
+  /** The phrases that may begin off a word. */
+  offWords: Candidates = [];
+
+  add(index: number, words: Iterable<string>, prefixes: Iterable<string>, any: boolean): void {
+    for (const word of words) {
+      this.bucket(this.words, word).push(index);
+    }
+    for (const prefix of prefixes) {
+      this.bucket(this.prefixes, prefix).push(index);
+    }
+    if (any) {
+      this.anywhere.push(index);
+    }
+  }
+
+  private bucket(map: Map<string, number[]>, key: string): number[] {
+    let list = map.get(key);
+    if (list === undefined) {
+      list = [];
+      map.set(key, list);
+    }
+    return list;
+  }
+
+  seal(): void {
+    this.prefixLengths = [...new Set([...this.prefixes.keys()].map((key) => key.length))].sort(
+      (a, b) => a - b,
+    );
+    this.offWords = merge([this.anywhere]);
+  }
+
+  /** Every phrase that may begin at `word`: its own, its beginnings', and the anywhere ones. */
+  private resolve(word: string): Candidates {
+    const lists: Candidates[] = [this.anywhere];
+    const own = this.words.get(word);
+    if (own !== undefined) {
+      lists.push(own);
+    }
+    for (const length of this.prefixLengths) {
+      if (length > word.length) {
+        break;
+      }
+      const list = this.prefixes.get(word.slice(0, length));
+      if (list !== undefined) {
+        lists.push(list);
+      }
+    }
+    return lists.length === 1 ? this.offWords : merge(lists);
+  }
+
+  /** The phrases that may begin at a word of the text, its row of answers given. */
+  candidates(word: string, row: WordRow): Candidates {
+    let found = row[this.id];
+    if (found === undefined) {
+      found = this.resolve(word);
+      row[this.id] = found;
+    }
+    return found;
+  }
+}
+
+/** The words of the last text scanned: every list of a reply scans the same text in turn. */
+let lastText: string | null = null;
+let lastStarts: number[] = [];
+let lastWords: string[] = [];
+let lastRows: WordRow[] = [];
+
+function rowOf(word: string): WordRow {
+  let row = rows.get(word);
+  if (row === undefined) {
+    if (rows.size >= MAX_ROWS) {
+      rows.clear();
+    }
+    row = [];
+    rows.set(word, row);
+  }
+  return row;
+}
+
+function wordsOf(text: string): { starts: number[]; words: string[]; wordRows: WordRow[] } {
+  if (text !== lastText) {
+    const starts: number[] = [];
+    const words: string[] = [];
+    const wordRows: WordRow[] = [];
+    let at = 0;
+    while (at < text.length) {
+      if (isWordChar(text, at)) {
+        let end = at + 1;
+        while (end < text.length && isWordChar(text, end)) {
+          end += 1;
+        }
+        const word = text.slice(at, end);
+        starts.push(at);
+        words.push(word);
+        wordRows.push(rowOf(word));
+        at = end;
+      } else {
+        at += 1;
+      }
+    }
+    lastText = text;
+    lastStarts = starts;
+    lastWords = words;
+    lastRows = wordRows;
+  }
+  return { starts: lastStarts, words: lastWords, wordRows: lastRows };
+}
+
+// Compiled phrases are shared by every index that holds the same source (cues.ts joins lists).
+const compiled = new Map<string, RegExp>();
+
+function stickyPhrase(source: string): RegExp {
+  let pattern = compiled.get(source);
+  if (pattern === undefined) {
+    pattern = new RegExp(`(?<![a-z0-9])(?:${source})(?![a-z0-9])`, "y");
+    compiled.set(source, pattern);
+  }
+  return pattern;
+}
+
+/**
+ * A list of regular-expression sources, each a whole word of the normalised text. It matches
+ * exactly as `bounded(sources.join("|"), "g")` would: the leftmost match, and at that position
+ * the first source in order.
+ */
+export class PhraseIndex {
+  private readonly phrases: readonly RegExp[];
+  /** Per phrase, the words it must have second when it begins at a word (null: any or none). */
+  private readonly seconds: readonly (ReadonlySet<string> | null)[];
+  /** At the text's first position, where "^..." phrases may match too. */
+  private readonly atStart = new StartTable();
+  private readonly elsewhere = new StartTable();
+  /** Whether any phrase may begin at a position that starts no word. */
+  private readonly beginsOffWords: boolean;
+
+  private constructor(readonly sources: readonly string[]) {
+    this.phrases = sources.map(stickyPhrase);
+    this.seconds = sources.map(secondWords);
+    let offWords = false;
+    sources.forEach((source, index) => {
+      const first = firstWords(source);
+      this.atStart.add(index, first.words, first.prefixes, first.anyPosition);
+      if (!first.startOnly) {
+        this.elsewhere.add(index, first.words, first.prefixes, first.anyPosition);
+      }
+      offWords ||= first.anyPosition;
+    });
+    this.atStart.seal();
+    this.elsewhere.seal();
+    this.beginsOffWords = offWords;
+  }
+
+  static of(sources: readonly string[]): PhraseIndex {
+    return new PhraseIndex(sources);
+  }
+
+  /** Several lists as one, in order. */
+  static concat(indexes: readonly PhraseIndex[]): PhraseIndex {
+    return new PhraseIndex(indexes.flatMap((index) => index.sources));
+  }
+
+  /**
+   * The first candidate that matches at `at`. `next` is the word after the one at `at` (undefined
+   * at the last word), or null off a word, where second words say nothing.
+   */
+  private tryAt(
+    text: string,
+    at: number,
+    candidates: Candidates,
+    next: string | undefined | null,
+  ): RegExpExecArray | null {
+    for (const index of candidates) {
+      const seconds = this.seconds[index];
+      if (
+        next !== null &&
+        seconds !== null &&
+        seconds !== undefined &&
+        (next === undefined || !seconds.has(next))
+      ) {
+        continue;
+      }
+      const phrase = this.phrases[index];
+      if (phrase === undefined) {
+        continue;
+      }
+      phrase.lastIndex = at;
+      const found = phrase.exec(text);
+      if (found !== null) {
+        return found;
+      }
+    }
+    return null;
+  }
+
+  /** The leftmost match at or after `from`, the earlier phrase winning a tie. */
+  private next(text: string, from: number): RegExpExecArray | null {
+    const { starts, words, wordRows } = wordsOf(text);
+    let word = 0;
+    while (word < starts.length && (starts[word] ?? 0) < from) {
+      word += 1;
+    }
+    if (!this.beginsOffWords) {
+      for (; word < starts.length; word += 1) {
+        const at = starts[word] ?? 0;
+        const table = at === 0 ? this.atStart : this.elsewhere;
+        const found = this.tryAt(
+          text,
+          at,
+          table.candidates(words[word] ?? "", wordRows[word] ?? []),
+          words[word + 1],
+        );
+        if (found !== null) {
+          return found;
+        }
+      }
+      return null;
+    }
+    for (let at = from; at <= text.length; at += 1) {
+      // A phrase never begins right after a word character (the bounds above).
+      if (at > 0 && isWordChar(text, at - 1)) {
+        continue;
+      }
+      const table = at === 0 ? this.atStart : this.elsewhere;
+      let candidates = table.offWords;
+      let next: string | undefined | null = null;
+      if (starts[word] === at) {
+        candidates = table.candidates(words[word] ?? "", wordRows[word] ?? []);
+        next = words[word + 1];
+        word += 1;
+      }
+      const found = this.tryAt(text, at, candidates, next);
+      if (found !== null) {
+        return found;
+      }
+    }
+    return null;
+  }
+
+  /** The first match's text, or null. */
+  first(text: string): string | null {
+    return this.next(text, 0)?.[0] ?? null;
+  }
+
+  /** Every match replaced by `by`, as `text.replace(/.../g, by)` would. */
+  replace(text: string, by: string): string {
+    let result = "";
+    let kept = 0;
+    let found = this.next(text, 0);
+    while (found !== null) {
+      const end = found.index + found[0].length;
+      result += `${text.slice(kept, found.index)}${by}`;
+      kept = end;
+      // An empty match moves on a character, as String.prototype.replace does.
+      const from = found[0].length === 0 ? end + 1 : end;
+      found = from > text.length ? null : this.next(text, from);
+    }
+    return result + text.slice(kept);
+  }
+}
