@@ -5,6 +5,7 @@ import { overrideByCues, voteByCues } from "./cues.js";
 import { detectLanguage } from "./detect-language.js";
 import { countInstallments } from "./installments.js";
 import { type IntentMatcher, masked, matcherFor, phraseMatch } from "./intent-matchers.js";
+import { secondOpinion } from "./intent-model.js";
 import { LEXICONS } from "./lexicon.js";
 import symbols from "./lexicons/symbols.json" with { type: "json" };
 import { normalize, segments, withoutCourtesy } from "./normalize.js";
@@ -335,7 +336,10 @@ export function classifyReply(text: string, options: ClassifyOptions): ReplyClas
   const language = detectLanguage(raw, words, options.language);
 
   const dates = lazyDates(normalized, now, raw);
-  const decision = optOut(raw, normalized) ?? decide(raw, normalized, words, now, dates);
+  const decision = secondOpinion(
+    optOut(raw, normalized) ?? decide(raw, normalized, words, now, dates),
+    normalized,
+  );
   const evidence = [...decision.evidence, `language ${language}`];
 
   let date: string | null = null;

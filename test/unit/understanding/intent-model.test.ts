@@ -1,0 +1,71 @@
+import { describe, expect, it } from "vitest";
+import { classifyReply } from "../../../src/understanding/index.js";
+import {
+  INTENT_MODEL,
+  IntentModel,
+  type ModelOpinion,
+  type RuleDecision,
+  secondOpinion,
+  withSecondOpinion,
+} from "../../../src/understanding/intent-model.js";
+import { normalize } from "../../../src/understanding/normalize.js";
+import { corpusFingerprint, trainIntentModel } from "../../tools/intent-model-training.js";
+import { loadCorpus } from "./corpus.js";
+
+// The learned second opinion (src/understanding/intent-model.ts): the shipped weights must come
+// from the corpus as it is, training must be repeatable, and the rules it may overturn are few.
+
+const corpus = loadCorpus().map(({ text, intent }) => ({ text, intent }));
+
+function opinion(intent: ModelOpinion["intent"], probability: number): ModelOpinion {
+  return { intent, probability, because: [] };
+}
+
+function decision(intent: RuleDecision["intent"], confidence: number): RuleDecision {
+  return { intent, confidence, evidence: [] };
+}
+
+describe("the learned intent model", () => {
+  it("was trained on the corpus as it is now (run `npm run train:intents` after changing it)", () => {
+    expect(INTENT_MODEL.data.trainedOn).toEqual({
+      replies: corpus.length,
+      sha256: corpusFingerprint(corpus),
+    });
+  });
+
+  it("trains the same weights from the same replies, and learns them", () => {
+    const sample = corpus.filter((_, index) => index % 10 === 0);
+    const first = trainIntentModel(sample);
+    expect(trainIntentModel(sample)).toEqual(first);
+    const model = new IntentModel(first);
+    const right = sample.filter(
+      (reply) => model.opinion(normalize(reply.text))?.intent === reply.intent,
+    );
+    expect(right.length / sample.length).toBeGreaterThan(0.9);
+  });
+
+  it("never overturns an opt-out, never proposes START, and keeps the rules' sure decisions", () => {
+    expect(withSecondOpinion(decision("STOP", 0.6), opinion("PAID", 0.99)).intent).toBe("STOP");
+    expect(withSecondOpinion(decision("OTHER", 0.5), opinion("START", 0.99)).intent).toBe("OTHER");
+    expect(secondOpinion(decision("PAID", 0.9), "i will pay friday").intent).toBe("PAID");
+  });
+
+  it("replaces OTHER when fairly sure, a weak decision when surer, and a weak one never by STOP", () => {
+    expect(withSecondOpinion(decision("OTHER", 0.5), opinion("PAID", 0.45)).intent).toBe("PAID");
+    expect(withSecondOpinion(decision("OTHER", 0.5), opinion("STOP", 0.45)).intent).toBe("STOP");
+    expect(withSecondOpinion(decision("OTHER", 0.5), opinion("PAID", 0.35)).intent).toBe("OTHER");
+    expect(withSecondOpinion(decision("HELP", 0.6), opinion("PAID", 0.55)).intent).toBe("HELP");
+    expect(withSecondOpinion(decision("HELP", 0.6), opinion("PAID", 0.65)).intent).toBe("PAID");
+    expect(withSecondOpinion(decision("HELP", 0.6), opinion("STOP", 0.99)).intent).toBe("HELP");
+  });
+
+  it("says in the evidence when it decided, and a promise it found still gets its date", () => {
+    const result = classifyReply("busy weekend, monday I swear", {
+      now: new Date("2027-02-04T18:00:00Z"),
+      timeZone: "America/Chicago",
+    });
+    expect(result.intent).toBe("PROMISE");
+    expect(result.promiseDate).toBe("2027-02-08");
+    expect(result.evidence.some((line) => line.startsWith("model PROMISE"))).toBe(true);
+  });
+});
