@@ -339,6 +339,7 @@ export function classifyReply(text: string, options: ClassifyOptions): ReplyClas
   const decision = secondOpinion(
     optOut(raw, normalized) ?? decide(raw, normalized, words, now, dates),
     normalized,
+    raw,
   );
   const evidence = [...decision.evidence, `language ${language}`];
 

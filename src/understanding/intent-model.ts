@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { intentFeatures } from "./intent-features.js";
+import { masked, matcherFor } from "./intent-matchers.js";
 import trained from "./lexicons/intent-model.json" with { type: "json" };
 import { INTENTS, type Intent } from "./types.js";
 
@@ -93,12 +94,29 @@ const WEAK_DECISION = 0.8;
 const OVER_OTHER = 0.4;
 const OVER_WEAK = 0.6;
 
-/** The rules' decision, with the model consulted when it is OTHER or a weak one. */
-export function secondOpinion(decision: RuleDecision, normalized: string): RuleDecision {
+const QUESTION = /[?¿]/;
+
+/**
+ * The rules' decision, with the model consulted when it is OTHER or a weak one. The model may not
+ * name an intent whose hard negatives the reply holds: "I haven't paid yet" is one of PAID's
+ * (its lexicon `ignore` spans), whatever the word "paid" taught the model.
+ */
+export function secondOpinion(
+  decision: RuleDecision,
+  normalized: string,
+  raw: string,
+): RuleDecision {
   if (decision.intent === "STOP" || decision.confidence >= WEAK_DECISION) {
     return decision;
   }
-  return withSecondOpinion(decision, INTENT_MODEL.opinion(normalized));
+  const opinion = INTENT_MODEL.opinion(normalized);
+  if (
+    opinion === null ||
+    masked(normalized, matcherFor(opinion.intent), QUESTION.test(raw)) !== normalized
+  ) {
+    return decision;
+  }
+  return withSecondOpinion(decision, opinion);
 }
 
 /**

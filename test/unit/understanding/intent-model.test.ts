@@ -47,7 +47,7 @@ describe("the learned intent model", () => {
   it("never overturns an opt-out, never proposes START, and keeps the rules' sure decisions", () => {
     expect(withSecondOpinion(decision("STOP", 0.6), opinion("PAID", 0.99)).intent).toBe("STOP");
     expect(withSecondOpinion(decision("OTHER", 0.5), opinion("START", 0.99)).intent).toBe("OTHER");
-    expect(secondOpinion(decision("PAID", 0.9), "i will pay friday").intent).toBe("PAID");
+    expect(secondOpinion(decision("PAID", 0.9), "i will pay friday", "").intent).toBe("PAID");
   });
 
   it("replaces OTHER when fairly sure, a weak decision when surer, and a weak one never by STOP", () => {
@@ -57,6 +57,13 @@ describe("the learned intent model", () => {
     expect(withSecondOpinion(decision("HELP", 0.6), opinion("PAID", 0.55)).intent).toBe("HELP");
     expect(withSecondOpinion(decision("HELP", 0.6), opinion("PAID", 0.65)).intent).toBe("PAID");
     expect(withSecondOpinion(decision("HELP", 0.6), opinion("STOP", 0.99)).intent).toBe("HELP");
+  });
+
+  it("may not name an intent whose hard negatives the reply holds", () => {
+    const options = { now: new Date("2026-11-20T15:00:00Z"), timeZone: "America/Chicago" };
+    for (const text of ["I haven't paid yet", "no he pagado todavía"]) {
+      expect(classifyReply(text, options).intent).toBe("OTHER");
+    }
   });
 
   it("says in the evidence when it decided, and a promise it found still gets its date", () => {
