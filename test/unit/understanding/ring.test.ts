@@ -45,7 +45,9 @@ describe("the understanding ring", () => {
         const target = resolve(dirname(file), specifier);
         expect(target.startsWith(ring) || target.startsWith(domain)).toBe(true);
       } else {
-        expect(specifier).toMatch(/^(?:chrono-node|date-fns|@date-fns\/tz|regjsparser|zod)(?:\/|$)/);
+        expect(specifier).toMatch(
+          /^(?:chrono-node|date-fns|@date-fns\/tz|regjsparser|zod)(?:\/|$)/,
+        );
       }
     }
   });
