@@ -31,6 +31,19 @@ interface AnyFurther {
   type: "anyFurther";
 }
 type Step = RootNode | AnyFurther;
+/** What is left of the expression, first step first: a list shared by the paths that branch. */
+type Rest = { node: Step; next: Rest } | null;
+
+function before(steps: readonly Step[], rest: Rest): Rest {
+  let list = rest;
+  for (let index = steps.length - 1; index >= 0; index -= 1) {
+    const node = steps[index];
+    if (node !== undefined) {
+      list = { node, next: list };
+    }
+  }
+  return list;
+}
 const ANY_FURTHER: AnyFurther = { type: "anyFurther" };
 
 /** The characters one node may consume: word characters listed, the rest only flagged. */
@@ -133,6 +146,7 @@ class Walk {
   /** Second words, when every match beginning at a word goes on to a listed one. */
   seconds: Set<string> | null = new Set();
   steps = 0;
+  private readonly visited = new Map<Rest, Set<string>>();
 
   constructor(private readonly second: boolean) {}
 
@@ -171,16 +185,15 @@ class Walk {
     return false;
   }
 
-  /** Follows `nodes` from `at` along `path`. */
-  go(nodes: readonly Step[], at: number, path: Path, depth = 0): void {
+  /** Follows the expression from `rest` (what is left of it, in order) along `path`. */
+  go(rest: Rest, path: Path, depth = 0): void {
     this.steps += 1;
     // Depth guards against a repeated group that consumes nothing ("(?:)*").
     if (this.steps > MAX_STEPS || path.prefix.length > MAX_WORD || depth > MAX_DEPTH) {
       this.open(path);
       return;
     }
-    const node = nodes[at];
-    if (node === undefined) {
+    if (rest === null) {
       // The end of the expression: the word ends here (the phrase is bounded by a non-word), and
       // a match may end before any second word.
       if (path.phase === 1 || (this.closed(path) && path.phase === 0)) {
@@ -188,45 +201,55 @@ class Walk {
       }
       return;
     }
-    const rest = (...before: readonly Step[]) => [...before, ...nodes.slice(at + 1)];
+    // Branches that meet again in the same place and state go on the same way: walk it once.
+    const state = `${path.phase}${path.anchored ? "^" : ""}${path.prefix}`;
+    let states = this.visited.get(rest);
+    if (states === undefined) {
+      states = new Set();
+      this.visited.set(rest, states);
+    } else if (states.has(state)) {
+      return;
+    }
+    states.add(state);
+    const { node, next } = rest;
     switch (node.type) {
       case "anyFurther":
         this.open(path);
         return;
       case "alternative":
-        this.go(rest(...node.body), 0, path, depth + 1);
+        this.go(before(node.body, next), path, depth + 1);
         return;
       case "disjunction":
         for (const branch of node.body) {
-          this.go(rest(branch), 0, path, depth + 1);
+          this.go({ node: branch, next }, path, depth + 1);
         }
         return;
       case "group":
         if (node.behavior === "normal" || node.behavior === "ignore") {
-          this.go(rest(...node.body), 0, path, depth + 1);
+          this.go(before(node.body, next), path, depth + 1);
         } else {
           // Lookarounds consume nothing; the expression itself checks them.
-          this.go(nodes, at + 1, path, depth + 1);
+          this.go(next, path, depth + 1);
         }
         return;
       case "anchor": {
         // "^" and "$" consume nothing: only where they hold can the match go on.
         const anchored =
           path.anchored || (node.kind === "start" && path.phase === 0 && path.prefix === "");
-        this.go(nodes, at + 1, { ...path, anchored }, depth + 1);
+        this.go(next, { ...path, anchored }, depth + 1);
         return;
       }
       case "quantifier": {
         const max = node.max ?? Number.POSITIVE_INFINITY;
         if (max <= 0) {
-          this.go(nodes, at + 1, path, depth + 1);
+          this.go(next, path, depth + 1);
           return;
         }
         if (node.min === 0) {
-          this.go(nodes, at + 1, path, depth + 1);
+          this.go(next, path, depth + 1);
           if (max === Number.POSITIVE_INFINITY) {
             // One more round, then whatever follows: "cancel+" begins "cancel", not "cancell".
-            this.go(rest(node.body[0], ANY_FURTHER), 0, path, depth + 1);
+            this.go(before([node.body[0], ANY_FURTHER], next), path, depth + 1);
             return;
           }
         }
@@ -235,7 +258,7 @@ class Walk {
           min: Math.max(0, node.min - 1),
           max: max === Number.POSITIVE_INFINITY ? undefined : max - 1,
         };
-        this.go(rest(node.body[0], fewer), 0, path, depth + 1);
+        this.go(before([node.body[0], fewer], next), path, depth + 1);
         return;
       }
       case "reference":
@@ -249,9 +272,9 @@ class Walk {
         }
         if (chars.other) {
           if (path.phase === 1) {
-            this.go(nodes, at + 1, path, depth + 1);
+            this.go(next, path, depth + 1);
           } else if (this.closed(path)) {
-            this.go(nodes, at + 1, { ...path, phase: 1, prefix: "" }, depth + 1);
+            this.go(next, { ...path, phase: 1, prefix: "" }, depth + 1);
           }
         }
         if (chars.word.length === 0) {
@@ -270,22 +293,41 @@ class Walk {
           return;
         }
         for (const char of chars.word) {
-          this.go(nodes, at + 1, { ...path, phase, prefix: prefix + char }, depth + 1);
+          this.go(next, { ...path, phase, prefix: prefix + char }, depth + 1);
         }
       }
     }
   }
 }
 
+const trees = new Map<string, RootNode>();
+
 function walk(source: string, second: boolean): Walk {
-  const tree = regjsparser.parse(source, "", { lookbehind: true });
+  let tree = trees.get(source);
+  if (tree === undefined) {
+    tree = regjsparser.parse(source, "", { lookbehind: true });
+    trees.set(source, tree);
+  }
   const walked = new Walk(second);
-  walked.go([tree], 0, { phase: 0, prefix: "", anchored: false });
+  walked.go({ node: tree, next: null }, { phase: 0, prefix: "", anchored: false });
   return walked;
 }
 
+// Lists share phrases (cues.ts joins every intent's hard negatives into one list).
+const firstCache = new Map<string, FirstWords>();
+const secondCache = new Map<string, ReadonlySet<string> | null>();
+
 /** The words a match of `source`, bounded by non-word characters, can begin with. */
 export function firstWords(source: string): FirstWords {
+  let found = firstCache.get(source);
+  if (found === undefined) {
+    found = readFirstWords(source);
+    firstCache.set(source, found);
+  }
+  return found;
+}
+
+function readFirstWords(source: string): FirstWords {
   const walked = walk(source, false);
   const { words, prefixes, anyPosition, startOnly } = walked.found;
   if (walked.steps <= MAX_STEPS && words.size + prefixes.size <= MAX_KEYS) {
@@ -302,6 +344,15 @@ export function firstWords(source: string): FirstWords {
  * is not one of them.
  */
 export function secondWords(source: string): ReadonlySet<string> | null {
+  let found = secondCache.get(source);
+  if (found === undefined) {
+    found = readSecondWords(source);
+    secondCache.set(source, found);
+  }
+  return found;
+}
+
+function readSecondWords(source: string): ReadonlySet<string> | null {
   const walked = walk(source, true);
   if (walked.steps > MAX_STEPS || (walked.seconds?.size ?? 0) > MAX_KEYS) {
     return null;
