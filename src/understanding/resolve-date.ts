@@ -471,7 +471,8 @@ function inClauseBeside(
  */
 function negatedAt(text: string, start: number, end: number, low = 0, high = text.length): boolean {
   const [before, after] = wordsAround(text, start, end, UNABLE_REACH, low, high);
-  const near = [...before.slice(-2), ...after.slice(0, 1)];
+  // "hoy ya no me dio tiempo": an adverb of time between the day and its negation still refuses it.
+  const near = [...before.slice(-2), ...after.slice(0, after[0] === "ya" ? 2 : 1)];
   return (
     near.some((word) => NEGATIONS.has(word)) || [...near, ...after].some((word) => UNABLE.has(word))
   );
