@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { intentFeatures } from "./intent-features.js";
+import { pairFeature, SHORT_REPLY, wordFeatures, wordsOf } from "./intent-features.js";
 import { masked, matcherFor } from "./intent-matchers.js";
 import trained from "./lexicons/intent-model.json" with { type: "json" };
 import { INTENTS, type Intent } from "./types.js";
@@ -23,12 +23,18 @@ export type IntentModelData = z.infer<typeof modelSchema>;
 export interface ModelOpinion {
   intent: Intent;
   probability: number;
-  /** The reply's words that pulled hardest toward `intent`. */
-  because: string[];
+  /** The reply's words that pulled hardest toward `intent` (worked out only when asked). */
+  because: () => string[];
 }
+
+// Bounded, since replies bring new words for as long as the server runs.
+const MAX_WORD_ROWS = 20_000;
+const SHOWN = /^[a-z0-9]{3,}(?:_[a-z0-9]+)?$|^[a-z0-9]+_[a-z0-9]{3,}$/;
 
 export class IntentModel {
   private readonly weights: Map<string, Float64Array>;
+  /** Per word, the sum of its own and its pieces' weights: replies repeat words. */
+  private readonly wordRows = new Map<string, Float64Array | null>();
 
   constructor(readonly data: IntentModelData) {
     this.weights = new Map(
@@ -36,21 +42,70 @@ export class IntentModel {
     );
   }
 
+  /** What a word adds to each intent's score, itself and its pieces; null when nothing. */
+  private wordRow(word: string): Float64Array | null {
+    let row = this.wordRows.get(word);
+    if (row === undefined) {
+      let sum: Float64Array | null = null;
+      for (const feature of wordFeatures(word)) {
+        const weights = this.weights.get(feature);
+        if (weights !== undefined) {
+          sum ??= new Float64Array(weights.length);
+          for (let k = 0; k < weights.length; k += 1) {
+            sum[k] = (sum[k] ?? 0) + (weights[k] ?? 0);
+          }
+        }
+      }
+      row = sum;
+      if (this.wordRows.size >= MAX_WORD_ROWS) {
+        this.wordRows.clear();
+      }
+      this.wordRows.set(word, row);
+    }
+    return row;
+  }
+
+  /** The model's intent for a normalised reply (the sum of its features' weights, softmax). */
   opinion(normalized: string): ModelOpinion | null {
     const { intents, bias } = this.data;
     const scores = Float64Array.from(bias);
-    const seen: [string, Float64Array][] = [];
-    for (const feature of intentFeatures(normalized)) {
-      const row = this.weights.get(feature);
-      if (row === undefined) {
-        continue;
-      }
-      seen.push([feature, row]);
+    const add = (row: Float64Array) => {
       for (let k = 0; k < scores.length; k += 1) {
         scores[k] = (scores[k] ?? 0) + (row[k] ?? 0);
       }
+    };
+    // Words and pairs, kept to say which pulled hardest; a word's pieces count but are not shown.
+    const seen: [string, Float64Array][] = [];
+    let found = false;
+    const words = wordsOf(normalized);
+    for (let at = 0; at < words.length; at += 1) {
+      const word = words[at] ?? "";
+      const row = this.wordRow(word);
+      if (row !== null) {
+        add(row);
+        found = true;
+        const own = this.weights.get(word);
+        if (own !== undefined) {
+          seen.push([word, own]);
+        }
+      }
+      const next = words[at + 1];
+      if (next !== undefined) {
+        const pair = pairFeature(word, next);
+        const weights = this.weights.get(pair);
+        if (weights !== undefined) {
+          add(weights);
+          found = true;
+          seen.push([pair, weights]);
+        }
+      }
     }
-    if (seen.length === 0) {
+    const short = words.length <= 3 ? this.weights.get(SHORT_REPLY) : undefined;
+    if (short !== undefined) {
+      add(short);
+      found = true;
+    }
+    if (!found) {
       return null;
     }
     let best = 0;
@@ -68,12 +123,13 @@ export class IntentModel {
       return null;
     }
     // The words worth showing staff: no letter pieces, no two-letter words ("no", "el").
-    const because = [...new Map(seen)]
-      .filter(([feature]) => /^[a-z0-9]{3,}(?:_[a-z0-9]+)?$|^[a-z0-9]+_[a-z0-9]{3,}$/.test(feature))
-      .sort((a, b) => (b[1][best] ?? 0) - (a[1][best] ?? 0))
-      .slice(0, 3)
-      .filter(([, row]) => (row[best] ?? 0) > 0)
-      .map(([feature]) => feature.replace("_", " "));
+    const because = () =>
+      [...new Map(seen)]
+        .filter(([feature]) => SHOWN.test(feature))
+        .sort((a, b) => (b[1][best] ?? 0) - (a[1][best] ?? 0))
+        .slice(0, 3)
+        .filter(([, row]) => (row[best] ?? 0) > 0)
+        .map(([feature]) => feature.replace("_", " "));
     return { intent, probability: 1 / total, because };
   }
 }
@@ -145,7 +201,8 @@ export function withSecondOpinion(
   if (!overOther && !overWeak) {
     return decision;
   }
-  const words = opinion.because.length === 0 ? "" : `: "${opinion.because.join('", "')}"`;
+  const because = opinion.because();
+  const words = because.length === 0 ? "" : `: "${because.join('", "')}"`;
   return {
     intent: opinion.intent,
     // Never as sure as a phrase rule.

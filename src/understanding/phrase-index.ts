@@ -14,6 +14,7 @@ function isWordChar(text: string, at: number): boolean {
 
 /** Phrases in source order; `merge` keeps the order, so the earlier phrase still wins. */
 type Candidates = readonly number[];
+const NONE: Candidates = [];
 
 function merge(lists: readonly Candidates[]): Candidates {
   const all = new Set<number>();
@@ -72,9 +73,12 @@ class StartTable {
     this.offWords = merge([this.anywhere]);
   }
 
-  /** Every phrase that may begin at `word`: its own, its beginnings', and the anywhere ones. */
+  /** Every phrase that may begin at `word`: its own and its beginnings'. */
   private resolve(word: string): Candidates {
-    const lists: Candidates[] = [this.anywhere];
+    // A match that begins at a word begins with that word's first letter, so only the phrases
+    // with a way to begin there are tried; the ones that may also begin off a word ("@ 5",
+    // " pagare") are listed by their word beginnings too.
+    const lists: Candidates[] = [];
     const own = this.words.get(word);
     if (own !== undefined) {
       lists.push(own);
@@ -88,7 +92,7 @@ class StartTable {
         lists.push(list);
       }
     }
-    return lists.length === 1 ? this.offWords : merge(lists);
+    return lists.length === 0 ? NONE : lists.length === 1 ? (lists[0] ?? NONE) : merge(lists);
   }
 
   /** The phrases that may begin at a word of the text, its row of answers given. */

@@ -18,7 +18,7 @@ import { loadCorpus } from "./corpus.js";
 const corpus = loadCorpus().map(({ text, intent }) => ({ text, intent }));
 
 function opinion(intent: ModelOpinion["intent"], probability: number): ModelOpinion {
-  return { intent, probability, because: [] };
+  return { intent, probability, because: () => [] };
 }
 
 function decision(intent: RuleDecision["intent"], confidence: number): RuleDecision {
