@@ -2,6 +2,7 @@ import { z } from "zod";
 import { pairFeature, SHORT_REPLY, wordFeatures, wordsOf } from "./intent-features.js";
 import { masked, matcherFor } from "./intent-matchers.js";
 import trained from "./lexicons/intent-model.json" with { type: "json" };
+import { withoutKeepWishes } from "./opt-out.js";
 import { INTENTS, type Intent } from "./types.js";
 
 // A second opinion for the replies the rules are least sure of. The rules decide by phrases and
@@ -155,7 +156,8 @@ const QUESTION = /[?¿]/;
 /**
  * The rules' decision, with the model consulted when it is OTHER or a weak one. The model may not
  * name an intent whose hard negatives the reply holds: "I haven't paid yet" is one of PAID's
- * (its lexicon `ignore` spans), whatever the word "paid" taught the model.
+ * (its lexicon `ignore` spans), whatever the word "paid" taught the model; nor STOP for a reply
+ * that wishes to keep the reminders.
  */
 export function secondOpinion(
   decision: RuleDecision,
@@ -168,7 +170,9 @@ export function secondOpinion(
   const opinion = INTENT_MODEL.opinion(normalized);
   if (
     opinion === null ||
-    masked(normalized, matcherFor(opinion.intent), QUESTION.test(raw)) !== normalized
+    masked(normalized, matcherFor(opinion.intent), QUESTION.test(raw)) !== normalized ||
+    // A wish to keep the reminders ("don't stop these, they help") is no opt-out either.
+    (opinion.intent === "STOP" && withoutKeepWishes(raw, normalized) !== normalized)
   ) {
     return decision;
   }

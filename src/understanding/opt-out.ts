@@ -67,7 +67,7 @@ const keepWishHint =
   /(?<![a-z0-9])(?:dont|do not|didnt|did not|no) (?:ever |me |nos )?(?:stop|paren|pare|dejen|deje|dejes|pares|quiero que|queremos que|want|wanna|need|mean)(?![a-z0-9])/;
 
 /** The reply with its clauses that wish to keep the messages blanked, or itself. */
-function withoutKeepWishes(raw: string, text: string): string {
+export function withoutKeepWishes(raw: string, text: string): string {
   if (keepWishClause === null || !keepWishHint.test(text)) {
     return text;
   }
