@@ -34,6 +34,7 @@ function easter(year: number): number {
 
 const RULES: Record<string, HolidayRule> = {
   new_year: (year) => dayNumber(year, 1, 1),
+  three_kings: (year) => dayNumber(year, 1, 6),
   mlk_day: (year) => nthWeekday(year, 1, 1, 3),
   valentines: (year) => dayNumber(year, 2, 14),
   presidents_day: (year) => nthWeekday(year, 2, 1, 3),
