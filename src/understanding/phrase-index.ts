@@ -106,11 +106,20 @@ class StartTable {
   }
 }
 
-/** The words of the last text scanned: every list of a reply scans the same text in turn. */
+/**
+ * The last text scanned, split once for every list of a reply that scans it in turn: where a
+ * phrase may begin (after a non-word character or at the start), and the word there, if any.
+ */
 let lastText: string | null = null;
-let lastStarts: number[] = [];
-let lastWords: string[] = [];
-let lastRows: WordRow[] = [];
+/** Positions a match may begin at, in order. */
+let starts: number[] = [];
+/** The word beginning at each of `starts`, or null off a word. */
+let startWords: (string | null)[] = [];
+/** That word's row of answers (an empty row off a word). */
+let startRows: WordRow[] = [];
+/** The next word after each of `starts`' word. */
+let followers: (string | undefined)[] = [];
+const OFF_WORD: WordRow = [];
 
 function rowOf(word: string): WordRow {
   let row = rows.get(word);
@@ -124,33 +133,44 @@ function rowOf(word: string): WordRow {
   return row;
 }
 
-function wordsOf(text: string): { starts: number[]; words: string[]; wordRows: WordRow[] } {
-  if (text !== lastText) {
-    const starts: number[] = [];
-    const words: string[] = [];
-    const wordRows: WordRow[] = [];
-    let at = 0;
-    while (at < text.length) {
-      if (isWordChar(text, at)) {
-        let end = at + 1;
-        while (end < text.length && isWordChar(text, end)) {
-          end += 1;
-        }
-        const word = text.slice(at, end);
-        starts.push(at);
-        words.push(word);
-        wordRows.push(rowOf(word));
-        at = end;
-      } else {
-        at += 1;
-      }
-    }
-    lastText = text;
-    lastStarts = starts;
-    lastWords = words;
-    lastRows = wordRows;
+function scan(text: string): void {
+  if (text === lastText) {
+    return;
   }
-  return { starts: lastStarts, words: lastWords, wordRows: lastRows };
+  starts = [];
+  startWords = [];
+  startRows = [];
+  followers = [];
+  let lastWord = -1;
+  let at = 0;
+  while (at <= text.length) {
+    if (at < text.length && isWordChar(text, at)) {
+      let end = at + 1;
+      while (end < text.length && isWordChar(text, end)) {
+        end += 1;
+      }
+      const word = text.slice(at, end);
+      if (lastWord >= 0) {
+        followers[lastWord] = word;
+      }
+      lastWord = starts.length;
+      starts.push(at);
+      startWords.push(word);
+      startRows.push(rowOf(word));
+      followers.push(undefined);
+      at = end;
+    } else {
+      // Off a word, a phrase may begin only where the character before is no word character.
+      if (at === 0 || !isWordChar(text, at - 1)) {
+        starts.push(at);
+        startWords.push(null);
+        startRows.push(OFF_WORD);
+        followers.push(undefined);
+      }
+      at += 1;
+    }
+  }
+  lastText = text;
 }
 
 // Compiled phrases are shared by every index that holds the same source (cues.ts joins lists).
@@ -241,41 +261,29 @@ export class PhraseIndex {
 
   /** The leftmost match at or after `from`, the earlier phrase winning a tie. */
   private next(text: string, from: number): RegExpExecArray | null {
-    const { starts, words, wordRows } = wordsOf(text);
-    let word = 0;
-    while (word < starts.length && (starts[word] ?? 0) < from) {
-      word += 1;
+    scan(text);
+    const offWords = this.beginsOffWords;
+    const count = starts.length;
+    let index = 0;
+    while (index < count && (starts[index] ?? 0) < from) {
+      index += 1;
     }
-    if (!this.beginsOffWords) {
-      for (; word < starts.length; word += 1) {
-        const at = starts[word] ?? 0;
-        const table = at === 0 ? this.atStart : this.elsewhere;
-        const found = this.tryAt(
-          text,
-          at,
-          table.candidates(words[word] ?? "", wordRows[word] ?? []),
-          words[word + 1],
-        );
-        if (found !== null) {
-          return found;
-        }
-      }
-      return null;
-    }
-    for (let at = from; at <= text.length; at += 1) {
-      // A phrase never begins right after a word character (the bounds above).
-      if (at > 0 && isWordChar(text, at - 1)) {
+    for (; index < count; index += 1) {
+      const at = starts[index] ?? 0;
+      const word = startWords[index] ?? null;
+      const table = at === 0 ? this.atStart : this.elsewhere;
+      let candidates: Candidates;
+      if (word !== null) {
+        candidates = table.candidates(word, startRows[index] ?? OFF_WORD);
+      } else if (offWords) {
+        candidates = table.offWords;
+      } else {
         continue;
       }
-      const table = at === 0 ? this.atStart : this.elsewhere;
-      let candidates = table.offWords;
-      let next: string | undefined | null = null;
-      if (starts[word] === at) {
-        candidates = table.candidates(words[word] ?? "", wordRows[word] ?? []);
-        next = words[word + 1];
-        word += 1;
+      if (candidates.length === 0) {
+        continue;
       }
-      const found = this.tryAt(text, at, candidates, next);
+      const found = this.tryAt(text, at, candidates, word === null ? null : followers[index]);
       if (found !== null) {
         return found;
       }
