@@ -93,8 +93,20 @@ export function normalize(text: string): string {
   return ascii ? normalized : oneByte(normalized);
 }
 
+// Several stages ask for the pieces of the same reply in turn: split and normalise it once.
+let lastSegmented: string | null = null;
+let lastSegments: readonly string[] = [];
+
 /** Sentence-like pieces of the raw text, each normalised; a bare "STOP." inside a longer reply. */
-export function segments(text: string): string[] {
+export function segments(text: string): readonly string[] {
+  if (text !== lastSegmented) {
+    lastSegments = splitSegments(text);
+    lastSegmented = text;
+  }
+  return lastSegments;
+}
+
+function splitSegments(text: string): string[] {
   const clipped = text.length > MAX_CHARS ? text.slice(0, MAX_CHARS) : text;
   // A piece of a two-byte string is two-byte even when it holds only ASCII.
   const rebuild = NOT_ASCII.test(clipped);
