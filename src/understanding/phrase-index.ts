@@ -35,7 +35,7 @@ const rows = new Map<string, WordRow>();
 const MAX_ROWS = 20_000;
 let tables = 0;
 
-/** Where phrases may begin: by whole first word, by the first word's beginning, or anywhere. */
+/** Where phrases may begin: by whole first word, by the first word's beginning, or off a word. */
 class StartTable {
   private readonly id = tables++;
   private readonly words = new Map<string, number[]>();
