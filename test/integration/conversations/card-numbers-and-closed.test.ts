@@ -65,7 +65,7 @@ const CASES = [
     card: "4242 4242 4242 4242",
     says: "my card is 4242 4242 4242 4242, take it",
     warning: /never take card numbers by text/,
-    answer: /didn't understand/,
+    answer: /Billing help/,
   },
   {
     language: "es",
@@ -75,7 +75,7 @@ const CASES = [
     card: "5555-5555-5555-4444",
     says: "mi tarjeta es 5555-5555-5555-4444, cóbrenla",
     warning: /nunca aceptamos tarjetas por mensaje/,
-    answer: /no le entendimos/,
+    answer: /Ayuda con su cuenta/,
   },
 ] as const;
 
@@ -95,8 +95,9 @@ describe("a customer who texts a card number (REQ-57)", () => {
       expect(payloads).not.toContain(digits);
 
       const replies = (await sandbox.messagesTo(phone)).slice(1).map((message) => message.body);
-      // Exactly two texts: the warning and the answer the words get (an unclear reply: the
-      // menu). The machine queues the warning first; see test/unit/machines.
+      // Exactly two texts: the warning and the answer the words get (a card offered by text
+      // reads as a question of how to pay: HELP, with billing's contact). The machine queues the
+      // warning first; see test/unit/machines.
       expect(replies).toHaveLength(2);
       expect(replies.filter((body) => warning.test(body))).toHaveLength(1);
       expect(replies.filter((body) => answer.test(body))).toHaveLength(1);
