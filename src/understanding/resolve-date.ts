@@ -584,16 +584,3 @@ export function pickPromiseDate(mentions: readonly DateMention[]): DateMention |
 
 /** Whether the text could hold a date this module does not know: digits or a month name. */
 export const MAYBE_DATE = bounded(`\\d+|${MONTHS}`, "");
-
-// V8 gives a regular expression optimised machine code only while the process holds less than
-// about 16 MB of it; the phrase lists of the other stages pass that, so whichever expressions
-// first run later are compiled unoptimised and run several times slower. The date rules run on
-// most replies, so they are run here, at load, before any phrase list: a few calls on a reply
-// that holds one mention of each kind (the result is not used; same answers, only faster).
-for (let round = 0; round < 3; round += 1) {
-  findDates(
-    "ill pay you next friday or on the 15th, tomorrow morning, in 2 weeks, end of the month after christmas. le pago el viernes de la semana que viene, mañana, el 15 de enero, a fin de mes, después de navidad, cuando me pagan; not right now, ahorita no",
-    { day: 20_000, hour: 12 },
-    "Ill pay you next Friday or on the 15th, tomorrow morning. Le pago el viernes, ahorita no",
-  );
-}
