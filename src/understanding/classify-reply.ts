@@ -340,6 +340,7 @@ export function classifyReply(text: string, options: ClassifyOptions): ReplyClas
     optOut(raw, normalized) ?? decide(raw, normalized, words, now, dates),
     normalized,
     raw,
+    QUESTION.test(raw),
   );
   const evidence = [...decision.evidence, `language ${language}`];
 

@@ -75,7 +75,7 @@ function mayHoldCues(words: readonly string[]): boolean {
 }
 
 // Every intent's hard negatives ("get paid", "the plan you set up", "stop by") hold no cue; the
-// intents' own compiled expressions, tried as one alternation.
+// intents' own lists, joined into one index.
 const HARD_NEGATIVES = PhraseIndex.concat(
   [...MATCHERS.values()].flatMap((matcher) =>
     matcher.intent === "STOP" || matcher.ignore === null ? [] : [matcher.ignore],

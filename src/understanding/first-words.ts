@@ -300,35 +300,14 @@ class Walk {
   }
 }
 
-const trees = new Map<string, RootNode>();
-
-function walk(source: string, second: boolean): Walk {
-  let tree = trees.get(source);
-  if (tree === undefined) {
-    tree = regjsparser.parse(source, "", { lookbehind: true });
-    trees.set(source, tree);
-  }
+function walk(tree: RootNode, second: boolean): Walk {
   const walked = new Walk(second);
   walked.go({ node: tree, next: null }, { phase: 0, prefix: "", anchored: false });
   return walked;
 }
 
-// Lists share phrases (cues.ts joins every intent's hard negatives into one list).
-const firstCache = new Map<string, FirstWords>();
-const secondCache = new Map<string, ReadonlySet<string> | null>();
-
-/** The words a match of `source`, bounded by non-word characters, can begin with. */
-export function firstWords(source: string): FirstWords {
-  let found = firstCache.get(source);
-  if (found === undefined) {
-    found = readFirstWords(source);
-    firstCache.set(source, found);
-  }
-  return found;
-}
-
-function readFirstWords(source: string): FirstWords {
-  const walked = walk(source, false);
+function readFirstWords(tree: RootNode): FirstWords {
+  const walked = walk(tree, false);
   const { words, prefixes, anyPosition, startOnly } = walked.found;
   if (walked.steps <= MAX_STEPS && words.size + prefixes.size <= MAX_KEYS) {
     return walked.found;
@@ -338,24 +317,43 @@ function readFirstWords(source: string): FirstWords {
   return { words: new Set(), prefixes: initials, anyPosition, startOnly };
 }
 
+function readSecondWords(tree: RootNode): ReadonlySet<string> | null {
+  const walked = walk(tree, true);
+  if (walked.steps > MAX_STEPS || (walked.seconds?.size ?? 0) > MAX_KEYS) {
+    return null;
+  }
+  return walked.seconds;
+}
+
+interface PhraseStarts {
+  first: FirstWords;
+  second: ReadonlySet<string> | null;
+}
+
+// Lists share phrases (cues.ts joins every intent's hard negatives into one list): each source is
+// parsed and read once.
+const analysed = new Map<string, PhraseStarts>();
+
+function startsOf(source: string): PhraseStarts {
+  let found = analysed.get(source);
+  if (found === undefined) {
+    const tree = regjsparser.parse(source, "", { lookbehind: true });
+    found = { first: readFirstWords(tree), second: readSecondWords(tree) };
+    analysed.set(source, found);
+  }
+  return found;
+}
+
+/** The words a match of `source`, bounded by non-word characters, can begin with. */
+export function firstWords(source: string): FirstWords {
+  return startsOf(source).first;
+}
+
 /**
  * The words a match beginning at a word must have second, or null when a match may end after its
  * first word or go on to words too many to list. A phrase need not be tried where the next word
  * is not one of them.
  */
 export function secondWords(source: string): ReadonlySet<string> | null {
-  let found = secondCache.get(source);
-  if (found === undefined) {
-    found = readSecondWords(source);
-    secondCache.set(source, found);
-  }
-  return found;
-}
-
-function readSecondWords(source: string): ReadonlySet<string> | null {
-  const walked = walk(source, true);
-  if (walked.steps > MAX_STEPS || (walked.seconds?.size ?? 0) > MAX_KEYS) {
-    return null;
-  }
-  return walked.seconds;
+  return startsOf(source).second;
 }

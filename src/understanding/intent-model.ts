@@ -151,8 +151,6 @@ const WEAK_DECISION = 0.8;
 const OVER_OTHER = 0.4;
 const OVER_WEAK = 0.6;
 
-const QUESTION = /[?¿]/;
-
 /**
  * The rules' decision, with the model consulted when it is OTHER or a weak one. The model may not
  * name an intent whose hard negatives the reply holds: "I haven't paid yet" is one of PAID's
@@ -163,6 +161,7 @@ export function secondOpinion(
   decision: RuleDecision,
   normalized: string,
   raw: string,
+  asking: boolean,
 ): RuleDecision {
   if (decision.intent === "STOP" || decision.confidence >= WEAK_DECISION) {
     return decision;
@@ -170,7 +169,7 @@ export function secondOpinion(
   const opinion = INTENT_MODEL.opinion(normalized);
   if (
     opinion === null ||
-    masked(normalized, matcherFor(opinion.intent), QUESTION.test(raw)) !== normalized ||
+    masked(normalized, matcherFor(opinion.intent), asking) !== normalized ||
     // A wish to keep the reminders ("don't stop these, they help") is no opt-out either.
     (opinion.intent === "STOP" && withoutKeepWishes(raw, normalized) !== normalized)
   ) {

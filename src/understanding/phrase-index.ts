@@ -70,7 +70,8 @@ class StartTable {
     this.prefixLengths = [...new Set([...this.prefixes.keys()].map((key) => key.length))].sort(
       (a, b) => a - b,
     );
-    this.offWords = merge([this.anywhere]);
+    // Phrases are added in source order, so this list is already in order.
+    this.offWords = this.anywhere;
   }
 
   /** Every phrase that may begin at `word`: its own and its beginnings'. */

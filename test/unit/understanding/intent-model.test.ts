@@ -47,7 +47,9 @@ describe("the learned intent model", () => {
   it("never overturns an opt-out, never proposes START, and keeps the rules' sure decisions", () => {
     expect(withSecondOpinion(decision("STOP", 0.6), opinion("PAID", 0.99)).intent).toBe("STOP");
     expect(withSecondOpinion(decision("OTHER", 0.5), opinion("START", 0.99)).intent).toBe("OTHER");
-    expect(secondOpinion(decision("PAID", 0.9), "i will pay friday", "").intent).toBe("PAID");
+    expect(secondOpinion(decision("PAID", 0.9), "i will pay friday", "", false).intent).toBe(
+      "PAID",
+    );
   });
 
   it("replaces OTHER when fairly sure, a weak decision when surer, and a weak one never by STOP", () => {
