@@ -5,7 +5,7 @@ import { overrideByCues, voteByCues } from "./cues.js";
 import { detectLanguage } from "./detect-language.js";
 import { countInstallments } from "./installments.js";
 import { type IntentMatcher, masked, matcherFor, phraseMatch } from "./intent-matchers.js";
-import { secondOpinion } from "./intent-model.js";
+import { type RuleDecision, secondOpinion } from "./intent-model.js";
 import { LEXICONS } from "./lexicon.js";
 import symbols from "./lexicons/symbols.json" with { type: "json" };
 import { normalize, segments, withoutCourtesy } from "./normalize.js";
@@ -55,12 +55,6 @@ const connectors = new RegExp(
 const deferralWords = LEXICONS.flatMap((lexicon) => lexicon.deferrals);
 const deferrals = deferralWords.length === 0 ? null : bounded(wordAlternation(deferralWords), "g");
 const QUESTION = /[?¿]/;
-
-interface Decision {
-  intent: Intent;
-  confidence: number;
-  evidence: string[];
-}
 
 function tokensOf(text: string): string[] {
   return text.length === 0 ? [] : text.split(" ");
@@ -174,7 +168,7 @@ function decide(
   words: readonly string[],
   now: LocalMoment,
   dates: () => DateMention[],
-): Decision {
+): RuleDecision {
   const bare = withoutCourtesy(text);
   for (const intent of [...EXACT_FIRST, ...PRIORITY]) {
     const exact = matcherFor(intent).exact;

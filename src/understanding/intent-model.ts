@@ -151,6 +151,11 @@ const WEAK_DECISION = 0.8;
 const OVER_OTHER = 0.4;
 const OVER_WEAK = 0.6;
 
+/** Whether the model may be asked at all: never over an opt-out or a sure decision. */
+function open(decision: RuleDecision): boolean {
+  return decision.intent !== "STOP" && decision.confidence < WEAK_DECISION;
+}
+
 /**
  * The rules' decision, with the model consulted when it is OTHER or a weak one. The model may not
  * name an intent whose hard negatives the reply holds: "I haven't paid yet" is one of PAID's
@@ -163,7 +168,7 @@ export function secondOpinion(
   raw: string,
   asking: boolean,
 ): RuleDecision {
-  if (decision.intent === "STOP" || decision.confidence >= WEAK_DECISION) {
+  if (!open(decision)) {
     return decision;
   }
   const opinion = INTENT_MODEL.opinion(normalized);
@@ -189,7 +194,7 @@ export function withSecondOpinion(
 ): RuleDecision {
   if (
     opinion === null ||
-    decision.intent === "STOP" ||
+    !open(decision) ||
     opinion.intent === "START" ||
     opinion.intent === decision.intent
   ) {
@@ -197,10 +202,7 @@ export function withSecondOpinion(
   }
   const overOther = decision.intent === "OTHER" && opinion.probability >= OVER_OTHER;
   const overWeak =
-    decision.intent !== "OTHER" &&
-    decision.confidence < WEAK_DECISION &&
-    opinion.intent !== "STOP" &&
-    opinion.probability >= OVER_WEAK;
+    decision.intent !== "OTHER" && opinion.intent !== "STOP" && opinion.probability >= OVER_WEAK;
   if (!overOther && !overWeak) {
     return decision;
   }
