@@ -3,7 +3,7 @@ import { withoutCourtesy } from "./normalize.js";
 import { bounded, wordAlternation } from "./patterns.js";
 
 // How many parts a payment-plan reply asks for, when it says so: "3 payments", "en dos
-// partes", "half now half on the 15th" (two).
+// partes", "half now half on the 15th", "200 friday and the other 200 on the 1st" (two).
 
 // "a"/"un" count one when they name a period ("a month"), never a number of parts.
 const NOT_COUNTS = new Set(["a", "an", "un", "una", "unos", "unas"]);
@@ -19,7 +19,7 @@ const COUNT = bounded(
   `(\\d{1,2}|${wordAlternation(Object.keys(numbers))}) (?:monthly |weekly |equal |small |separate |mensuales |semanales |iguales )?(?:${PARTS})`,
 );
 const HALVES = bounded(
-  "half (?:now|today|and half)|(?:and|then|y) half|mitad (?:y|ahora|hoy|ahorita)|la otra mitad|other half|50 50|mitad y mitad|the rest|the remainder|el resto|lo demas|lo que falta",
+  "half (?:now|today|and half)|(?:and|then|y) half|mitad (?:y|ahora|hoy|ahorita)|la otra mitad|other half|50 50|mitad y mitad|the rest|the remainder|el resto|lo demas|lo que falta|(?:the other|the remaining|another) \\d+",
 );
 
 // A reply that is only a number ("3", "#3", "option 3", "Option 2 please") picks from the plan offer's choices.
