@@ -8,7 +8,7 @@ import { type IntentMatcher, masked, matcherFor, phraseMatch } from "./intent-ma
 import { type RuleDecision, secondOpinion } from "./intent-model.js";
 import { LEXICONS } from "./lexicon.js";
 import symbols from "./lexicons/symbols.json" with { type: "json" };
-import { normalize, segments, withoutCourtesy } from "./normalize.js";
+import { clauseStarts, normalize, segments, withoutCourtesy } from "./normalize.js";
 import { optOut } from "./opt-out.js";
 import { bounded, wordAlternation } from "./patterns.js";
 import { type DateMention, findDates, MAYBE_DATE, pickPromiseDate } from "./resolve-date.js";
@@ -77,13 +77,27 @@ const NEGATION_REACH = 12;
 
 /**
  * Whether a negation in the reply refuses the date rather than another one it mentions:
- * "not right now" refuses; "not today, maybe Friday" spends its "not" on today.
+ * "not right now" refuses; "not today, maybe Friday" spends its "not" on today. A negation in a
+ * clause that ended before the date's is about something else ("no me abren los links, el lunes
+ * les llamo y pago"); one after it still refuses ("Friday? no, I can't").
  */
-function refuses(text: string, chosen: DateMention, mentions: readonly DateMention[]): boolean {
+function refuses(
+  raw: string,
+  text: string,
+  chosen: DateMention,
+  mentions: readonly DateMention[],
+): boolean {
+  let clauseStart: number | undefined;
   NEGATION.lastIndex = 0;
   for (let match = NEGATION.exec(text); match !== null; match = NEGATION.exec(text)) {
     const start = match.index;
     const end = start + match[0].length;
+    if (end <= chosen.start) {
+      clauseStart ??= clauseStarts(raw, text).findLast((at) => at <= chosen.start) ?? 0;
+      if (end <= clauseStart) {
+        continue;
+      }
+    }
     const spentElsewhere = mentions.some(
       (other) =>
         other !== chosen &&
@@ -251,7 +265,7 @@ function decide(
   // a date inside other talk ("have a nice weekend", "merry christmas") does not.
   const mentions = dates().filter((mention) => mention.rule !== "holiday-name");
   const mention = pickPromiseDate(mentions);
-  const refusing = mention !== null && refuses(text, mention, mentions);
+  const refusing = mention !== null && refuses(raw, text, mention, mentions);
   if (mention !== null && !refusing && otherWords(text, mentions) <= 1) {
     return { intent: "PROMISE", confidence: 0.7, evidence: ["PROMISE date-only reply"] };
   }
@@ -335,6 +349,7 @@ export function classifyReply(text: string, options: ClassifyOptions): ReplyClas
     normalized,
     raw,
     QUESTION.test(raw),
+    dates,
   );
   const evidence = [...decision.evidence, `language ${language}`];
 

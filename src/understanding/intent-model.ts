@@ -2,7 +2,10 @@ import { z } from "zod";
 import { pairFeature, SHORT_REPLY, wordFeatures, wordsOf } from "./intent-features.js";
 import { masked, matcherFor } from "./intent-matchers.js";
 import trained from "./lexicons/intent-model.json" with { type: "json" };
+import symbols from "./lexicons/symbols.json" with { type: "json" };
 import { withoutKeepWishes } from "./opt-out.js";
+import { bounded } from "./patterns.js";
+import { type DateMention, pickPromiseDate } from "./resolve-date.js";
 import { INTENTS, type Intent } from "./types.js";
 
 // A second opinion for the replies the rules are least sure of. The rules decide by phrases and
@@ -156,19 +159,72 @@ function open(decision: RuleDecision): boolean {
   return decision.intent !== "STOP" && decision.confidence < WEAK_DECISION;
 }
 
+// Words of a time gone by that the date rules do not resolve ("ayer", "anoche", "last week",
+// "hace 3 días"); a weekday said as past ("el viernes pasado") is a past date mention already.
+const PAST_TIME = bounded(z.array(z.string()).parse(symbols.pastTimes).join("|"), "");
+
+/**
+ * Decisions the rules make from a date that the model's words may not undo, each checked only
+ * when the model would make that very change:
+ * - a payment told with a past time and no day ahead ("se le pagó al jardinero el viernes
+ *   pasado") is no promise, whatever "le pago" and "el viernes" taught the model;
+ * - a promise with a firm day ahead, in a reply that asks nothing ("I'll call in Monday and pay
+ *   over the phone with my card"), is no question of how to pay (the product's policy: a named
+ *   day makes it a promise).
+ */
+function dateVeto(
+  decision: RuleDecision,
+  proposed: Intent,
+  normalized: string,
+  asking: boolean,
+  dates: () => readonly DateMention[],
+): boolean {
+  if (decision.intent === "PAID" && proposed === "PROMISE") {
+    const mentions = dates();
+    return (
+      pickPromiseDate(mentions) === null &&
+      (mentions.some((mention) => mention.past && !mention.idle) || PAST_TIME.test(normalized))
+    );
+  }
+  if (decision.intent === "PROMISE" && proposed === "HELP" && !asking) {
+    const promised = pickPromiseDate(dates());
+    return promised !== null && !promised.weak && !promised.negated;
+  }
+  return false;
+}
+
+/**
+ * A reply that is only a number ("1", "3"): the app reads it as a menu choice first, and the
+ * rules already take 2 to 4 as a plan's installments; the model has no words to go on.
+ */
+function bareNumber(normalized: string): boolean {
+  if (normalized.length === 0 || normalized.length > 3) {
+    return false;
+  }
+  for (let at = 0; at < normalized.length; at += 1) {
+    const code = normalized.charCodeAt(at);
+    if (code < 48 || code > 57) {
+      return false;
+    }
+  }
+  return true;
+}
+
 /**
  * The rules' decision, with the model consulted when it is OTHER or a weak one. The model may not
  * name an intent whose hard negatives the reply holds: "I haven't paid yet" is one of PAID's
  * (its lexicon `ignore` spans), whatever the word "paid" taught the model; nor STOP for a reply
- * that wishes to keep the reminders.
+ * that wishes to keep the reminders; nor undo what the reply's dates decided (`dateVeto`); and a
+ * reply that is only a number is left to the rules.
  */
 export function secondOpinion(
   decision: RuleDecision,
   normalized: string,
   raw: string,
   asking: boolean,
+  dates: () => readonly DateMention[],
 ): RuleDecision {
-  if (!open(decision)) {
+  if (!open(decision) || bareNumber(normalized)) {
     return decision;
   }
   const opinion = INTENT_MODEL.opinion(normalized);
@@ -176,7 +232,8 @@ export function secondOpinion(
     opinion === null ||
     masked(normalized, matcherFor(opinion.intent), asking) !== normalized ||
     // A wish to keep the reminders ("don't stop these, they help") is no opt-out either.
-    (opinion.intent === "STOP" && withoutKeepWishes(raw, normalized) !== normalized)
+    (opinion.intent === "STOP" && withoutKeepWishes(raw, normalized) !== normalized) ||
+    dateVeto(decision, opinion.intent, normalized, asking, dates)
   ) {
     return decision;
   }

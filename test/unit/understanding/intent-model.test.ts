@@ -47,9 +47,9 @@ describe("the learned intent model", () => {
   it("never overturns an opt-out, never proposes START, and keeps the rules' sure decisions", () => {
     expect(withSecondOpinion(decision("STOP", 0.6), opinion("PAID", 0.99)).intent).toBe("STOP");
     expect(withSecondOpinion(decision("OTHER", 0.5), opinion("START", 0.99)).intent).toBe("OTHER");
-    expect(secondOpinion(decision("PAID", 0.9), "i will pay friday", "", false).intent).toBe(
-      "PAID",
-    );
+    expect(
+      secondOpinion(decision("PAID", 0.9), "i will pay friday", "", false, () => []).intent,
+    ).toBe("PAID");
   });
 
   it("replaces OTHER when fairly sure, a weak decision when surer, and a weak one never by STOP", () => {
@@ -70,6 +70,26 @@ describe("the learned intent model", () => {
     ]) {
       expect(classifyReply(text, options).intent).toBe("OTHER");
     }
+  });
+
+  it("may not undo what the reply's dates decided", () => {
+    const options = { now: new Date("2026-11-19T15:05:00Z"), timeZone: "America/Chicago" };
+    // A payment told with a past time and no day ahead is no promise, whatever "le pago" and
+    // "el viernes" taught the model.
+    for (const text of [
+      "se le pago al jardinero el viernes pasado en la mano",
+      "le pago al muchacho ayer en la mano, pregúntele a él",
+    ]) {
+      expect(classifyReply(text, options).intent).toBe("PAID");
+    }
+    expect(classifyReply("le pago al jardinero el viernes", options).intent).toBe("PROMISE");
+    // A promise with a firm day ahead, asking nothing, is no question of how to pay.
+    const byPhone = classifyReply(
+      "I don't like clicking links on my phone. I'll call in Monday and pay over the phone with my card.",
+      options,
+    );
+    expect([byPhone.intent, byPhone.promiseDate]).toEqual(["PROMISE", "2026-11-23"]);
+    expect(classifyReply("can I pay over the phone with my card?", options).intent).toBe("HELP");
   });
 
   it("says in the evidence when it decided, and a promise it found still gets its date", () => {
