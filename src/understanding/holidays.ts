@@ -1,4 +1,4 @@
-import { dayNumber, daysInMonth, nextWeekdayOnOrAfter } from "./calendar.js";
+import { dayNumber, daysInMonth, nextWeekdayOnOrAfter, weekdayOf } from "./calendar.js";
 
 // US holidays people pay around, computed from the year (no table to go stale).
 
@@ -48,6 +48,7 @@ const RULES: Record<string, HolidayRule> = {
   halloween: (year) => dayNumber(year, 10, 31),
   thanksgiving: (year) => nthWeekday(year, 11, 4, 4),
   black_friday: (year) => nthWeekday(year, 11, 4, 4) + 1,
+  cyber_monday: (year) => nthWeekday(year, 11, 4, 4) + 4,
   christmas_eve: (year) => dayNumber(year, 12, 24),
   christmas: (year) => dayNumber(year, 12, 25),
   new_years_eve: (year) => dayNumber(year, 12, 31),
@@ -70,4 +71,32 @@ export function nextHoliday(
   }
   const thisYear = rule(year) + offset;
   return thisYear >= today ? thisYear : rule(year + 1) + offset;
+}
+
+/**
+ * The first `weekday` after the holiday (`after` true) or the last one before it, for the
+ * holiday's occurrence that puts that day on or after `today`: "the monday after thanksgiving",
+ * "el viernes antes de navidad".
+ */
+export function weekdayBesideHoliday(
+  id: string,
+  weekday: number,
+  after: boolean,
+  today: number,
+  year: number,
+): number | null {
+  const rule = RULES[id];
+  if (rule === undefined) {
+    return null;
+  }
+  for (const candidateYear of [year - 1, year, year + 1]) {
+    const holiday = rule(candidateYear);
+    const day = after
+      ? nextWeekdayOnOrAfter(holiday + 1, weekday)
+      : holiday - 1 - ((weekdayOf(holiday - 1) - weekday + 7) % 7);
+    if (day >= today) {
+      return day;
+    }
+  }
+  return null;
 }

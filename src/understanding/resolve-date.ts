@@ -9,7 +9,7 @@ import {
   startOfMonth,
   validDay,
 } from "./calendar.js";
-import { isHoliday, nextHoliday } from "./holidays.js";
+import { isHoliday, nextHoliday, weekdayBesideHoliday } from "./holidays.js";
 import { type DateVocabulary, LEXICONS } from "./lexicon.js";
 import { clauseStarts } from "./normalize.js";
 import { bounded, wordAlternation } from "./patterns.js";
@@ -28,7 +28,9 @@ import { bounded, wordAlternation } from "./patterns.js";
 //   for "5/12" the reading (M/D or D/M) that comes sooner wins, since promises are near;
 // - a part of the day ("en la mañana") is today unless that part is already over;
 // - "after"/"antes de" move a day by one ("after the 15th" is the 16th), except the end of a
-//   range ("before the end of the month" is still the month's end);
+//   range ("before the end of the month" is still the month's end); a weekday after or before
+//   a holiday is the first such weekday after it or the last before it ("the monday after
+//   thanksgiving");
 // - a month and day a few weeks back is that past date (a payment already made), not one
 //   almost a year ahead;
 // - of several mentions, the last firm future one is the promise ("not Friday, Monday"); a
@@ -92,6 +94,14 @@ const RELATION_BEFORE = new RegExp(
   `(?:^| )(${wordAlternation(Object.keys(vocabulary.relations))}) (?:the |el |la )?$`,
 );
 
+const HOLIDAYS = wordAlternation(Object.keys(vocabulary.holidays));
+// "after"/"antes de" before a holiday, not "the day after" (a weekday and "the day after" is no
+// one day).
+const HOLIDAY_SIDES = Object.fromEntries(
+  Object.entries(vocabulary.holidayRelations).filter(
+    ([words, offset]) => offset !== 0 && !/(?:^| )(?:day|dia)(?: |$)/.test(words),
+  ),
+);
 const RANGE_ENDS = new Set(vocabulary.rangeEndHolidays);
 const NEGATIONS = new Set(LEXICONS.flatMap((lexicon) => lexicon.negations));
 const UNABLE = new Set(vocabulary.unableWords);
@@ -237,6 +247,24 @@ const RULES: Rule[] = [
         return null;
       }
       return nextMonthDay(now, month, date, fullYear(match[4] ?? match[8]));
+    },
+  },
+  {
+    // "the monday after thanksgiving", "el lunes después de navidad": the first such weekday
+    // after the holiday (the last one before it, with "before"/"antes de").
+    name: "weekday-holiday",
+    pattern: bounded(
+      `(?:the |el )?(${WEEKDAYS}) (${wordAlternation(Object.keys(HOLIDAY_SIDES))}) (?:the )?(${HOLIDAYS})`,
+    ),
+    resolve: (match, now) => {
+      const weekday = vocabulary.weekdays[match[1] ?? ""];
+      const side = HOLIDAY_SIDES[match[2] ?? ""];
+      const id = vocabulary.holidays[match[3] ?? ""];
+      if (weekday === undefined || side === undefined || id === undefined) {
+        return null;
+      }
+      const day = weekdayBesideHoliday(id, weekday, side > 0, now.day, fieldsOf(now.day).year);
+      return day === null ? null : { day };
     },
   },
   {
