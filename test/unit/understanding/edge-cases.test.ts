@@ -274,3 +274,60 @@ describe("opt-out compositions (round five)", () => {
     expect(classifyReply(text, options).intent).not.toBe("STOP");
   });
 });
+
+describe("rules of round fifteen (es)", () => {
+  const november = { now: new Date("2026-11-19T15:05:00Z"), timeZone: "America/Chicago" };
+
+  it("reads a weekday after or before a holiday as the first such weekday after it, or the last before", () => {
+    const promises: [string, string][] = [
+      ["I will pay it the monday after thanksgiving", "2026-11-30"],
+      ["el lunes después de Navidad le pago", "2026-12-28"],
+      ["el viernes antes de navidad le pago todo", "2026-12-18"],
+      ["I'll pay after Thanksgiving", "2026-11-27"],
+      ["le pago el cyber monday", "2026-11-30"],
+    ];
+    for (const [text, day] of promises) {
+      expect(classifyReply(text, november).promiseDate).toBe(day);
+    }
+  });
+
+  it("reads 'no paré de llamar' as a story or a wish to keep the calls, never as an opt-out", () => {
+    for (const text of [
+      "No pare de llamar para que vinieran y nunca llegaron, no les voy a pagar nada",
+      "no paré de llamarles toda la semana y nadie vino, no pago nada",
+    ]) {
+      expect(classifyReply(text, november).intent).toBe("DISPUTE");
+    }
+    for (const text of [
+      "pare de llamarme",
+      "paren de llamar y de mandar mensajes",
+      "dejen de llamarme",
+    ]) {
+      expect(classifyReply(text, november).intent).toBe("STOP");
+    }
+  });
+
+  it("keeps a charge made twice apart from a bill split in two charges", () => {
+    expect(
+      classifyReply(
+        "me hicieron double charge, revise su sistema. Tengo los 2 cargos en mi bank statement, uno el 3 y otro el 4",
+        november,
+      ).intent,
+    ).toBe("DISPUTE");
+    expect(classifyReply("puedo pagar en 2 cargos, uno el 3 y otro el 4", november).intent).toBe(
+      "PLAN",
+    );
+  });
+
+  it("reads a bill 'cancelado' as paid and a service cancelled as a dispute", () => {
+    expect(
+      classifyReply(
+        "este cobro ya lo habia cancelado con la señora Lupita por telefono, pregunten le a ella",
+        november,
+      ).intent,
+    ).toBe("PAID");
+    expect(classifyReply("la membresía ya la cancelé, no me cobren", november).intent).toBe(
+      "DISPUTE",
+    );
+  });
+});
