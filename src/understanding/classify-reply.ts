@@ -239,7 +239,15 @@ function decide(
     for (const other of others) {
       evidence.push(`also ${other.intent} "${other.phrase}"`);
     }
-    return { intent: best.intent, confidence: others.length === 0 ? 0.9 : 0.75, evidence };
+    if (others.length === 0) {
+      return { intent: best.intent, confidence: 0.9, evidence };
+    }
+    return {
+      intent: best.intent,
+      confidence: 0.75,
+      evidence,
+      phrases: matched.map((candidate) => candidate.intent),
+    };
   }
   // A date beside a word that puts the answer off ("mañana te digo") is when they will answer,
   // unless a word of paying outside it says what they will do then ("mañana te hablo para

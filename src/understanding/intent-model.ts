@@ -1,10 +1,11 @@
 import { z } from "zod";
 import { pairFeature, SHORT_REPLY, wordFeatures, wordsOf } from "./intent-features.js";
 import { masked, matcherFor } from "./intent-matchers.js";
+import { LEXICONS } from "./lexicon.js";
 import trained from "./lexicons/intent-model.json" with { type: "json" };
 import symbols from "./lexicons/symbols.json" with { type: "json" };
 import { withoutKeepWishes } from "./opt-out.js";
-import { bounded } from "./patterns.js";
+import { bounded, wordAlternation } from "./patterns.js";
 import { type DateMention, pickPromiseDate } from "./resolve-date.js";
 import { INTENTS, type Intent } from "./types.js";
 
@@ -145,6 +146,8 @@ export interface RuleDecision {
   intent: Intent;
   confidence: number;
   evidence: string[];
+  /** The intents whose phrases matched, when there were several. */
+  phrases?: readonly Intent[];
 }
 
 // The rules' confidence below which a decision is a weak one (a cue vote, a bare date, a menu
@@ -163,6 +166,66 @@ function open(decision: RuleDecision): boolean {
 // "hace 3 días"); a weekday said as past ("el viernes pasado") is a past date mention already.
 const PAST_TIME = bounded(z.array(z.string()).parse(symbols.pastTimes).join("|"), "");
 
+// A word of messaging or of refusal: the model may name STOP over OTHER only beside one ("this is
+// my work phone do not text it", "Parar mensajes", "turn it off for my number"), never from the
+// tone of a reply about money ("ya me habían devuelto ese dinero").
+const STOP_SUPPORT = bounded(
+  [
+    wordAlternation([
+      ...LEXICONS.flatMap((lexicon) => [
+        ...lexicon.optOut.channels,
+        ...lexicon.optOut.cues,
+        ...lexicon.optOut.anywhereCues,
+        ...lexicon.optOut.closers,
+      ]),
+      ...matcherFor("STOP").tokens,
+      ...z.array(z.string()).parse(symbols.modelStopWords),
+    ]),
+    ...LEXICONS.flatMap((lexicon) => lexicon.optOut.verbs),
+  ].join("|"),
+  "",
+);
+// A word of paying or of a pledge ("I swear", "at the latest", "le tengo", "le doy"): the model
+// may name PROMISE only beside one, never from a bare day or holiday ("¿están abiertos el
+// sábado?", "a bill on thanksgiving, how festive").
+const PAY_SUPPORT = bounded(
+  wordAlternation([
+    ...LEXICONS.flatMap((lexicon) => lexicon.payWords),
+    ...z.array(z.string()).parse(symbols.modelPromiseWords),
+  ]),
+  "",
+);
+// A bill split in parts ("200 ahora y lo demás cuando me paguen", "100 this friday and 100 next
+// friday"): two amounts, or one and a word for the rest.
+const REMAINDER = bounded(wordAlternation(z.array(z.string()).parse(symbols.planRemainders)), "");
+const AMOUNT = /(?<![a-z0-9])\$?\d+(?:[.,]\d+)?(?![a-z0-9])/g;
+
+function splitsTheBill(normalized: string): boolean {
+  const amounts = normalized.match(AMOUNT)?.length ?? 0;
+  return amounts >= 2 || (amounts >= 1 && REMAINDER.test(normalized));
+}
+
+/**
+ * What the model may not say whatever its weights, each checked only when it would say it:
+ * - STOP with no word of messaging or refusal in the reply;
+ * - PROMISE with no word of paying;
+ * - another intent than those whose phrases matched, when the rules' phrases named several
+ *   ("Le paré el pago al cheque porque ... sigue fallando": DISPUTE and PROMISE, not PAID);
+ * - PROMISE over a PLAN phrase when the reply splits the bill.
+ */
+function wordVeto(decision: RuleDecision, proposed: Intent, normalized: string): boolean {
+  if (proposed === "STOP") {
+    return !STOP_SUPPORT.test(normalized);
+  }
+  if (proposed === "PROMISE" && !PAY_SUPPORT.test(normalized)) {
+    return true;
+  }
+  if (decision.phrases !== undefined && !decision.phrases.includes(proposed)) {
+    return true;
+  }
+  return decision.intent === "PLAN" && proposed === "PROMISE" && splitsTheBill(normalized);
+}
+
 /**
  * Decisions the rules make from a date that the model's words may not undo, each checked only
  * when the model would make that very change:
@@ -170,7 +233,9 @@ const PAST_TIME = bounded(z.array(z.string()).parse(symbols.pastTimes).join("|")
  *   pasado") is no promise, whatever "le pago" and "el viernes" taught the model;
  * - a promise with a firm day ahead, in a reply that asks nothing ("I'll call in Monday and pay
  *   over the phone with my card"), is no question of how to pay (the product's policy: a named
- *   day makes it a promise).
+ *   day makes it a promise);
+ * - a promise with a day ahead is no OTHER however long and polite the letter around it ("I will
+ *   be mailing a check on Monday ... God bless").
  */
 function dateVeto(
   decision: RuleDecision,
@@ -185,6 +250,10 @@ function dateVeto(
       pickPromiseDate(mentions) === null &&
       (mentions.some((mention) => mention.past && !mention.idle) || PAST_TIME.test(normalized))
     );
+  }
+  if (decision.intent === "PROMISE" && proposed === "OTHER") {
+    const promised = pickPromiseDate(dates());
+    return promised !== null && !promised.past && !promised.negated;
   }
   if (decision.intent === "PROMISE" && proposed === "HELP" && !asking) {
     const promised = pickPromiseDate(dates());
@@ -233,6 +302,7 @@ export function secondOpinion(
     masked(normalized, matcherFor(opinion.intent), asking) !== normalized ||
     // A wish to keep the reminders ("don't stop these, they help") is no opt-out either.
     (opinion.intent === "STOP" && withoutKeepWishes(raw, normalized) !== normalized) ||
+    wordVeto(decision, opinion.intent, normalized) ||
     dateVeto(decision, opinion.intent, normalized, asking, dates)
   ) {
     return decision;
