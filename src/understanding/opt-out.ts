@@ -57,14 +57,24 @@ const LONG_KEYWORD = 10;
 const SHORT_REPLY_TOKENS = 5;
 const TYPO_REPLY_TOKENS = 3;
 
-// An explicit wish to keep receiving ("don't stop the reminders, they help me"), matched from the
-// start of one clause of the raw reply and blanked only when the reply goes on after it.
+// An explicit wish to keep receiving ("don't stop the reminders, they help me", "not trying to
+// unsubscribe, just ..."), matched in one clause of the raw reply and blanked only when the reply
+// goes on after it.
 const keepWishSources = LEXICONS.flatMap((lexicon) => lexicon.optOut.keepWishes);
+// At the start of a clause, or anywhere after a word that opens a new thought ("I paid and please
+// don't stop the reminders", "nah don't stop the texts"), never after a subject ("you guys don't
+// stop texting me" complains) or "just" ("they just don't stop texting").
+const KEEP_WISH_OPENERS =
+  "and|but|so|also|though|tho|oh|lol|haha|lmao|nah|naw|nope|no|ok|okay|thanks|thx|honestly|actually|y|pero|asi que|oye|ah";
 const keepWishClause =
-  keepWishSources.length === 0 ? null : new RegExp(`^(?:${keepWishSources.join("|")})(?![a-z0-9])`);
+  keepWishSources.length === 0
+    ? null
+    : new RegExp(
+        `(?:^|(?<=(?<![a-z0-9])(?:${KEEP_WISH_OPENERS}) ))(?:${keepWishSources.join("|")})(?![a-z0-9])`,
+      );
 // A cheap first look, so only replies that could hold such a wish are split into clauses.
 const keepWishHint =
-  /(?<![a-z0-9])(?:dont|do not|didnt|did not|no) (?:ever |me |nos )?(?:stop|paren|pare|dejen|deje|dejes|pares|quiero que|queremos que|want|wanna|need|mean)(?![a-z0-9])/;
+  /(?<![a-z0-9])(?:(?:dont|do not|didnt|did not|no) (?:ever |me |nos )?(?:stop|paren|pare|dejen|deje|dejes|pares|quiero que|queremos que|want|wanna|need|mean)|not (?:trying|looking|asking|wanting|meaning|going|gonna|here) to)(?![a-z0-9])/;
 
 /** The reply with its clauses that wish to keep the messages blanked, or itself. */
 export function withoutKeepWishes(raw: string, text: string): string {
