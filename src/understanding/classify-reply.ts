@@ -274,7 +274,9 @@ function decide(
   const mentions = dates().filter((mention) => mention.rule !== "holiday-name");
   const mention = pickPromiseDate(mentions);
   const refusing = mention !== null && refuses(raw, text, mention, mentions);
-  if (mention !== null && !refusing && otherWords(text, mentions) <= 1) {
+  // In a question the one other word may be what is asked about the day ("¿abren el 24 de
+  // diciembre?", "¿trabajan el sábado?"): a date-only question holds no other word.
+  if (mention !== null && !refusing && otherWords(text, mentions) <= (asking ? 0 : 1)) {
     return { intent: "PROMISE", confidence: 0.7, evidence: ["PROMISE date-only reply"] };
   }
   // The reply opens with its answer: a first sentence that is only a date ("Friday. Sorry for
