@@ -112,6 +112,8 @@ const incomeWords = LEXICONS.flatMap((lexicon) => lexicon.incomeWords);
 const INCOME_WORDS = incomeWords.length === 0 ? null : bounded(wordAlternation(incomeWords), "");
 /** How many words either side of "right now" / "ahorita" a word of paying may stand. */
 const PAYING_REACH = 3;
+// Weekday prefixes that name how long something lasts, not when it is done.
+const UNTIL_WORDS = new Set(["until", "till", "til"]);
 const SHIFTABLE = new Set(["numeric-date", "month-day", "weekday", "weekday-date", "day-of-month"]);
 
 interface Rule {
@@ -303,6 +305,17 @@ const RULES: Rule[] = [
     resolve: (_match, now) => ({ day: now.day }),
   },
   {
+    // "dsps de las 5 le pago", "a las 3 le deposito": a clock time alone is today, beside a word
+    // of paying, and gives way to any day named ("el lunes después de las 5").
+    name: "clock-time",
+    weak: true,
+    besidePaying: true,
+    pattern: bounded(
+      "(?:despues de|antes de|pasadas|a eso de|como a|a) las \\d{1,2}(?::\\d{2})?(?![0-9])",
+    ),
+    resolve: (_match, now) => ({ day: now.day }),
+  },
+  {
     // "open Saturdays", "every Friday", "los viernes": a recurring day. It still takes the place
     // of the weekday it holds, so the weekday rules below do not read it as the next such day.
     name: "habit",
@@ -390,7 +403,12 @@ const RULES: Rule[] = [
         case "this":
           return { day: nextWeekdayOnOrAfter(now.day, weekday) };
         default:
-          return { day: nextWeekdayOnOrAfter(now.day + 1, weekday) };
+          // "working doubles til thursday": a day something lasts until gives way to any other
+          // day named ("I can pay this weekend"); alone it is still the day ("give me till Friday").
+          return {
+            day: nextWeekdayOnOrAfter(now.day + 1, weekday),
+            weak: match[1] !== undefined && UNTIL_WORDS.has(match[1]),
+          };
       }
     },
   },
@@ -560,7 +578,12 @@ export function findDates(text: string, now: LocalMoment, raw?: string): DateMen
           ? (RELATION_BEFORE.exec(lead)?.[1] ??
             RELATION_BEFORE.exec(`${lead}${match[0].split(" ")[0] ?? ""} `)?.[1])
           : undefined;
-        const shift = relation === undefined ? 0 : (vocabulary.relations[relation] ?? 0);
+        // "after the 1st" is the 1st itself: the day the month's money comes, not the day after.
+        const shift =
+          relation === undefined ||
+          (rule.name === "day-of-month" && fieldsOf(resolved.day).day === 1)
+            ? 0
+            : (vocabulary.relations[relation] ?? 0);
         for (const taken of overlapping) {
           mentions.splice(mentions.indexOf(taken), 1);
         }
