@@ -97,6 +97,69 @@ export function withoutKeepWishes(raw: string, text: string): string {
   return result;
 }
 
+// The catch-all ("stop" anywhere in a longer reply) reads a bare "stop" as an opt-out unless its
+// own clause says what is to stop, and that is not the messages: a gerund that is no way of
+// contacting ("stop parking your truck", "don't stop coming"), or a possessive or article with a
+// thing that is no message ("stop my kid's lessons", "stop the lawn service"). A contact verb
+// keeps it ("stop msging me", "stop hitting my phone", "so I stop getting these"), and so does any
+// messaging word later in the clause; an arrival verb ("coming", "showing up") after a messaging
+// subject does too ("make these stop coming to my phone").
+const STOP_WORD = "stop";
+const CONTACT_GERUNDS =
+  /^(?:text|txt|tex|messag|msg|mssg|mesag|send|contact|bug|bother|harr?ass|hit|blow|spam|remind|writ|ping|call|email|mail|get|receiv|recieve|hound|pester|nag|badger|buzz|ring|blast|flood|notif|alert|robo|dm|sm|phon|reach|track|follow|stalk|chas|threat|hassl|annoy|wast|be|tr|mes|mas|tes)[a-z]*(?:ing|in)$/;
+const ARRIVAL_GERUNDS = /^(?:coming|comin|showing|popping|going|arriving|piling|pouring|landing)$/;
+const CLAUSE_OBJECTS = new Set(["my", "our", "his", "her", "their", "the", "a", "an"]);
+const messagingInClause = new RegExp(
+  `(?<![a-z0-9])(?:${messagingSource}|phone|cell|number|inbox)(?![a-z0-9])`,
+);
+const messagingSubject = new RegExp(
+  `(?<![a-z0-9])(?:${messagingSource}|these|those|them|they|em|it)(?![a-z0-9])`,
+);
+
+function stopExplained(words: readonly string[], at: number): boolean {
+  const next = words[at + 1];
+  if (next === undefined) {
+    return false;
+  }
+  const after = words.slice(at + 1).join(" ");
+  // "stop testing me" (texting), "stop X-ing me": done to the customer, so a contact.
+  const object = words[at + 2];
+  if (
+    next.length >= 5 &&
+    /(?:ing|in)$/.test(next) &&
+    !CONTACT_GERUNDS.test(next) &&
+    object !== "me" &&
+    object !== "us"
+  ) {
+    if (ARRIVAL_GERUNDS.test(next)) {
+      return !messagingSubject.test(words.slice(0, at).join(" ")) && !messagingInClause.test(after);
+    }
+    return !messagingInClause.test(words.slice(at + 2).join(" "));
+  }
+  if (CLAUSE_OBJECTS.has(next) && words.length > at + 2) {
+    return !messagingInClause.test(words.slice(at + 2).join(" "));
+  }
+  return false;
+}
+
+/** Whether some "stop" in the reply, clause by clause, is not explained as stopping something else. */
+function stopUnexplained(raw: string): boolean {
+  let seen = false;
+  for (const segment of segments(raw)) {
+    const words = visibleWords(segment);
+    for (let at = 0; at < words.length; at++) {
+      if (words[at] !== STOP_WORD) {
+        continue;
+      }
+      seen = true;
+      if (!stopExplained(words, at)) {
+        return true;
+      }
+    }
+  }
+  return !seen;
+}
+
 const sentenceWords = new Set([
   ...stop.tokens,
   ...[...stop.exact].flatMap((entry) => entry.split(" ")),
@@ -187,7 +250,7 @@ export function optOut(raw: string, normalized: string, repaired = false): OptOu
   }
   const anywhere = words.find(
     (token) =>
-      stop.anywhere.has(token) ||
+      (stop.anywhere.has(token) && (token !== STOP_WORD || stopUnexplained(raw))) ||
       (token.length >= LONG_KEYWORD && (fuzzyOptOutKeyword(token)?.length ?? 0) >= LONG_KEYWORD),
   );
   if (anywhere !== undefined) {
