@@ -196,7 +196,7 @@ const PAY_SUPPORT = bounded(
   "",
 );
 // A bill split in parts ("200 ahora y lo demás cuando me paguen", "100 this friday and 100 next
-// friday"): two amounts, or one and a word for the rest.
+// friday", "$50 every Friday"): two amounts, or one and a word for the rest or for a recurring part.
 const REMAINDER = bounded(wordAlternation(z.array(z.string()).parse(symbols.planRemainders)), "");
 const AMOUNT = /(?<![a-z0-9])\$?\d+(?:[.,]\d+)?(?![a-z0-9])/g;
 
