@@ -108,6 +108,24 @@ const STOP_WORD = "stop";
 const CONTACT_GERUNDS =
   /^(?:text|txt|tex|messag|msg|mssg|mesag|send|contact|bug|bother|harr?ass|hit|blow|spam|remind|writ|ping|call|email|mail|get|receiv|recieve|hound|pester|nag|badger|buzz|ring|blast|flood|notif|alert|robo|dm|sm|phon|reach|track|follow|stalk|chas|threat|hassl|annoy|wast|be|tr|mes|mas|tes)[a-z]*(?:ing|in)$/;
 const ARRIVAL_GERUNDS = /^(?:coming|comin|showing|popping|going|arriving|piling|pouring|landing)$/;
+// Round 18: a charge is no contact even when done to the customer ("stop charging me"), and an
+// adverb or prefix may stand between "stop" and the gerund ("stop double charging me", "stop
+// re-billing us"); round 17 looked only at the word right after "stop", so "double" hid it.
+const BILLING_GERUNDS =
+  /^(?:double|triple|over|re|mis)?(?:charg|bill|debit|draft|invoic|withdraw|deduct|surcharg|penaliz|fin)(?:ing|in)$/;
+const GERUND_MODIFIERS = new Set([
+  "double",
+  "triple",
+  "over",
+  "re",
+  "mis",
+  "randomly",
+  "constantly",
+  "always",
+  "keep",
+  "wrongly",
+  "just",
+]);
 const CLAUSE_OBJECTS = new Set(["my", "our", "his", "her", "their", "the", "a", "an"]);
 const messagingInClause = new RegExp(
   `(?<![a-z0-9])(?:${messagingSource}|phone|cell|number|inbox)(?![a-z0-9])`,
@@ -116,10 +134,17 @@ const messagingSubject = new RegExp(
   `(?<![a-z0-9])(?:${messagingSource}|these|those|them|they|em|it)(?![a-z0-9])`,
 );
 
-function stopExplained(words: readonly string[], at: number): boolean {
+function stopExplained(words: readonly string[], found: number): boolean {
+  let at = found;
+  while (GERUND_MODIFIERS.has(words[at + 1] ?? "") && /(?:ing|in)$/.test(words[at + 2] ?? "")) {
+    at += 1;
+  }
   const next = words[at + 1];
   if (next === undefined) {
     return false;
+  }
+  if (BILLING_GERUNDS.test(next)) {
+    return !messagingInClause.test(words.slice(at + 2).join(" "));
   }
   const after = words.slice(at + 1).join(" ");
   // "stop testing me" (texting), "stop X-ing me": done to the customer, so a contact.
