@@ -54,7 +54,9 @@ describe("the learned intent model", () => {
 
   it("replaces OTHER when fairly sure, a weak decision when surer, and a weak one never by STOP", () => {
     expect(withSecondOpinion(decision("OTHER", 0.5), opinion("PAID", 0.45)).intent).toBe("PAID");
-    expect(withSecondOpinion(decision("OTHER", 0.5), opinion("STOP", 0.45)).intent).toBe("STOP");
+    // STOP over OTHER needs 0.6 ("me marca alguien? no se mandar mensajes bien" drew STOP 0.41).
+    expect(withSecondOpinion(decision("OTHER", 0.5), opinion("STOP", 0.45)).intent).toBe("OTHER");
+    expect(withSecondOpinion(decision("OTHER", 0.5), opinion("STOP", 0.65)).intent).toBe("STOP");
     expect(withSecondOpinion(decision("OTHER", 0.5), opinion("PAID", 0.35)).intent).toBe("OTHER");
     expect(withSecondOpinion(decision("HELP", 0.6), opinion("PAID", 0.55)).intent).toBe("HELP");
     expect(withSecondOpinion(decision("HELP", 0.6), opinion("PAID", 0.65)).intent).toBe("PAID");
