@@ -115,6 +115,21 @@ const PAYING_REACH = 3;
 // Weekday prefixes that name how long something lasts, not when it is done.
 const UNTIL_WORDS = new Set(["until", "till", "til"]);
 const SHIFTABLE = new Set(["numeric-date", "month-day", "weekday", "weekday-date", "day-of-month"]);
+// A day-of-month prefix and an ordinal word read together only when one language has both: "the
+// quince" in an English reply is a girl's fifteenth birthday party, not the 15th ("el quince" is).
+const ORDINAL_LANGUAGES = LEXICONS.map(
+  (lexicon) =>
+    [
+      new Set(lexicon.dates.dayOfMonthPrefixes),
+      new Set(Object.keys(lexicon.dates.ordinals)),
+    ] as const,
+);
+
+function sameLanguage(prefix: string, ordinal: string): boolean {
+  return ORDINAL_LANGUAGES.some(
+    ([prefixes, ordinals]) => prefixes.has(prefix) && ordinals.has(ordinal),
+  );
+}
 
 interface Rule {
   name: string;
@@ -458,7 +473,14 @@ const RULES: Rule[] = [
       `(?:(?:${wordAlternation(vocabulary.dayOfMonthPrefixes)}) (?:(\\d{1,2})(?:${SUFFIXES})?|(${ORDINAL_WORDS}))|(\\d{1,2})(?:st|nd|rd|th))(?! (?:${AMOUNTS}|${UNITS}))`,
     ),
     resolve: (match, now) => {
-      const value = dayOfMonthValue(match[2], match[1] ?? match[3]);
+      const ordinal = match[2];
+      if (
+        ordinal !== undefined &&
+        !sameLanguage(match[0].slice(0, match[0].length - ordinal.length - 1), ordinal)
+      ) {
+        return null;
+      }
+      const value = dayOfMonthValue(ordinal, match[1] ?? match[3]);
       if (value === null) {
         return null;
       }
@@ -608,8 +630,14 @@ export function findDates(text: string, now: LocalMoment, raw?: string): DateMen
   // Only worth reading clauses when there is a choice between dates.
   if (mentions.length > 1 && raw !== undefined && INCOME_WORDS !== null) {
     clauses ??= clauseStarts(raw, text);
+    // A word of income that is itself a date ("esta quincena", "en la quincena") names that
+    // day, not the day the money comes: "ya no me alcanzó esta quincena pero el 15 le pago".
+    let blanked = text;
     for (const mention of mentions) {
-      mention.income = inClauseBeside(INCOME_WORDS, text, mention.start, mention.end, clauses);
+      blanked = `${blanked.slice(0, mention.start)}${mention.text.replace(/[^ ]/g, "~")}${blanked.slice(mention.end)}`;
+    }
+    for (const mention of mentions) {
+      mention.income = inClauseBeside(INCOME_WORDS, blanked, mention.start, mention.end, clauses);
     }
   }
   return mentions.sort((a, b) => a.start - b.start);
