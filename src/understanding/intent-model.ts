@@ -209,10 +209,36 @@ function splitsTheBill(normalized: string): boolean {
   return amounts >= 2 || (amounts >= 1 && REMAINDER.test(normalized));
 }
 
+// A word of paying or of splitting (the lexicons' PLAN cues, "opcion", "planes"): the model may
+// name PLAN only beside one or a bill split in parts, never from a question about stock
+// ("¿Tienen aguacate esta semana? Necesito 3 cajas." drew PLAN 0.98).
+const PLAN_SUPPORT = bounded(
+  wordAlternation([
+    ...LEXICONS.flatMap((lexicon) => [
+      ...lexicon.payWords,
+      ...Object.keys(lexicon.cues.PLAN ?? {}).filter((cue) => !cue.includes("*")),
+    ]),
+    ...z.array(z.string()).parse(symbols.modelPlanWords),
+  ]),
+  "",
+);
+
+/** Whether the reply names a time gone by that the date rules do not resolve ("ayer", "hace rato"). */
+export function saysPastTime(normalized: string): boolean {
+  return PAST_TIME.test(normalized);
+}
+
+// How sure the model must be to read as paid a promise with a firm day ahead and no word of a
+// time gone by: "Dejo el cheque en la oficina el miércoles" drew PAID 0.63, while the right
+// readings of a past told with a bare weekday ("Our office manager cut that check Tuesday", "le
+// hice la transferencia el viernes") score 0.93 and more.
+const PAID_OVER_DATED_PROMISE = 0.9;
+
 /**
  * What the model may not say whatever its weights, each checked only when it would say it:
  * - STOP with no word of messaging or refusal in the reply;
  * - PROMISE with no word of paying;
+ * - PLAN with no word of paying or splitting and no bill split in parts;
  * - another intent than those whose phrases matched, when the rules' phrases named several
  *   ("Le paré el pago al cheque porque ... sigue fallando": DISPUTE and PROMISE, not PAID);
  * - PROMISE over a PLAN phrase when the reply splits the bill.
@@ -222,6 +248,9 @@ function wordVeto(decision: RuleDecision, proposed: Intent, normalized: string):
     return !STOP_SUPPORT.test(normalized);
   }
   if (proposed === "PROMISE" && !PAY_SUPPORT.test(normalized)) {
+    return true;
+  }
+  if (proposed === "PLAN" && !PLAN_SUPPORT.test(normalized) && !splitsTheBill(normalized)) {
     return true;
   }
   if (decision.phrases !== undefined && !decision.phrases.includes(proposed)) {
@@ -238,12 +267,15 @@ function wordVeto(decision: RuleDecision, proposed: Intent, normalized: string):
  * - a promise with a firm day ahead, in a reply that asks nothing ("I'll call in Monday and pay
  *   over the phone with my card"), is no question of how to pay (the product's policy: a named
  *   day makes it a promise);
+ * - a promise with a firm day ahead and no word of a time gone by is read as paid only at
+ *   PAID_OVER_DATED_PROMISE ("Dejo el cheque en la oficina el miércoles");
  * - a promise with a day ahead is no OTHER however long and polite the letter around it ("I will
  *   be mailing a check on Monday ... God bless").
  */
 function dateVeto(
   decision: RuleDecision,
   proposed: Intent,
+  probability: number,
   normalized: string,
   asking: boolean,
   dates: () => readonly DateMention[],
@@ -253,6 +285,21 @@ function dateVeto(
     return (
       pickPromiseDate(mentions) === null &&
       (mentions.some((mention) => mention.past && !mention.idle) || PAST_TIME.test(normalized))
+    );
+  }
+  if (
+    decision.intent === "PROMISE" &&
+    proposed === "PAID" &&
+    probability < PAID_OVER_DATED_PROMISE
+  ) {
+    const mentions = dates();
+    const promised = pickPromiseDate(mentions);
+    return (
+      promised !== null &&
+      !promised.weak &&
+      !promised.negated &&
+      !mentions.some((mention) => mention.past && !mention.idle) &&
+      !PAST_TIME.test(normalized)
     );
   }
   if (decision.intent === "PROMISE" && proposed === "OTHER") {
@@ -307,7 +354,7 @@ export function secondOpinion(
     // A wish to keep the reminders ("don't stop these, they help") is no opt-out either.
     (opinion.intent === "STOP" && withoutKeepWishes(raw, normalized) !== normalized) ||
     wordVeto(decision, opinion.intent, normalized) ||
-    dateVeto(decision, opinion.intent, normalized, asking, dates)
+    dateVeto(decision, opinion.intent, opinion.probability, normalized, asking, dates)
   ) {
     return decision;
   }
