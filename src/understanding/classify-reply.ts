@@ -5,7 +5,7 @@ import { overrideByCues, voteByCues } from "./cues.js";
 import { detectLanguage } from "./detect-language.js";
 import { countInstallments } from "./installments.js";
 import { type IntentMatcher, masked, matcherFor, phraseMatch } from "./intent-matchers.js";
-import { type RuleDecision, secondOpinion } from "./intent-model.js";
+import { type RuleDecision, saysPastTime, secondOpinion } from "./intent-model.js";
 import { LEXICONS } from "./lexicon.js";
 import symbols from "./lexicons/symbols.json" with { type: "json" };
 import { clauseStarts, normalize, segments, withoutCourtesy } from "./normalize.js";
@@ -55,6 +55,17 @@ const connectors = new RegExp(
 const deferralWords = LEXICONS.flatMap((lexicon) => lexicon.deferrals);
 const deferrals = deferralWords.length === 0 ? null : bounded(wordAlternation(deferralWords), "g");
 const QUESTION = /[?¿]/;
+// First person plurals of paying that read as present or past ("pagamos"), and "ya" (already).
+const PRESENT_OR_PAST = bounded(
+  wordAlternation(z.array(z.string()).parse(symbols.presentPastVerbs)),
+  "",
+);
+const ALREADY = bounded("ya", "");
+
+/** Whether a matched phrase rests on a verb that is present or past alike, with no "ya". */
+function presentOrPast(phrase: string): boolean {
+  return PRESENT_OR_PAST.test(phrase) && !ALREADY.test(phrase);
+}
 
 function tokensOf(text: string): string[] {
   return text.length === 0 ? [] : text.split(" ");
@@ -203,6 +214,26 @@ function decide(
     const phrase = matchIntent(text, matcherFor(intent), asking);
     if (phrase !== null) {
       matched.push({ intent, phrase });
+    }
+  }
+  // "le pagamos el 5 de diciembre": a first person plural of paying is present or past alike, so
+  // with a firm day ahead and no time gone by it promises (a PAID phrase built on it gives way).
+  if (matched.some((candidate) => candidate.intent === "PAID" && presentOrPast(candidate.phrase))) {
+    const mentions = dates();
+    const promised = pickPromiseDate(mentions);
+    if (
+      promised !== null &&
+      !promised.weak &&
+      !promised.negated &&
+      promised.day > now.day &&
+      !mentions.some((mention) => mention.past && !mention.idle) &&
+      !saysPastTime(text)
+    ) {
+      const kept = matched.filter(
+        (candidate) => candidate.intent !== "PAID" || !presentOrPast(candidate.phrase),
+      );
+      matched.length = 0;
+      matched.push(...kept);
     }
   }
   // An intent may outrank what the order puts first (symbols.json `outranks`): an explicit ask
