@@ -40,7 +40,8 @@ describe("a phrase index", () => {
           }
         }
         expect(differing).toEqual([]);
-      });
+        // Every list against every corpus reply, twice: seconds on a loaded machine.
+      }, 60_000);
     }
   }
 
