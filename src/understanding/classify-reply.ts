@@ -5,7 +5,7 @@ import { overrideByCues, voteByCues } from "./cues.js";
 import { detectLanguage } from "./detect-language.js";
 import { countInstallments } from "./installments.js";
 import { type IntentMatcher, masked, matcherFor, phraseMatch } from "./intent-matchers.js";
-import { type RuleDecision, saysPastTime, secondOpinion } from "./intent-model.js";
+import { firmPromiseWithoutPast, type RuleDecision, secondOpinion } from "./intent-model.js";
 import { LEXICONS } from "./lexicon.js";
 import symbols from "./lexicons/symbols.json" with { type: "json" };
 import { clauseStarts, normalize, segments, withoutCourtesy } from "./normalize.js";
@@ -219,16 +219,8 @@ function decide(
   // "le pagamos el 5 de diciembre": a first person plural of paying is present or past alike, so
   // with a firm day ahead and no time gone by it promises (a PAID phrase built on it gives way).
   if (matched.some((candidate) => candidate.intent === "PAID" && presentOrPast(candidate.phrase))) {
-    const mentions = dates();
-    const promised = pickPromiseDate(mentions);
-    if (
-      promised !== null &&
-      !promised.weak &&
-      !promised.negated &&
-      promised.day > now.day &&
-      !mentions.some((mention) => mention.past && !mention.idle) &&
-      !saysPastTime(text)
-    ) {
+    const promised = firmPromiseWithoutPast(dates(), text);
+    if (promised !== null && promised.day > now.day) {
       const kept = matched.filter(
         (candidate) => candidate.intent !== "PAID" || !presentOrPast(candidate.phrase),
       );

@@ -224,8 +224,22 @@ const PLAN_SUPPORT = bounded(
 );
 
 /** Whether the reply names a time gone by that the date rules do not resolve ("ayer", "hace rato"). */
-export function saysPastTime(normalized: string): boolean {
-  return PAST_TIME.test(normalized);
+/**
+ * The day promised, when it is firm (not hedged, not refused) and nothing in the reply tells of a
+ * time gone by; otherwise null.
+ */
+export function firmPromiseWithoutPast(
+  mentions: readonly DateMention[],
+  normalized: string,
+): DateMention | null {
+  const promised = pickPromiseDate(mentions);
+  return promised !== null &&
+    !promised.weak &&
+    !promised.negated &&
+    !mentions.some((mention) => mention.past && !mention.idle) &&
+    !PAST_TIME.test(normalized)
+    ? promised
+    : null;
 }
 
 // How sure the model must be to read as paid a promise with a firm day ahead and no word of a
@@ -292,15 +306,7 @@ function dateVeto(
     proposed === "PAID" &&
     probability < PAID_OVER_DATED_PROMISE
   ) {
-    const mentions = dates();
-    const promised = pickPromiseDate(mentions);
-    return (
-      promised !== null &&
-      !promised.weak &&
-      !promised.negated &&
-      !mentions.some((mention) => mention.past && !mention.idle) &&
-      !PAST_TIME.test(normalized)
-    );
+    return firmPromiseWithoutPast(dates(), normalized) !== null;
   }
   if (decision.intent === "PROMISE" && proposed === "OTHER") {
     const promised = pickPromiseDate(dates());
