@@ -5,13 +5,19 @@ import { overrideByCues, voteByCues } from "./cues.js";
 import { detectLanguage } from "./detect-language.js";
 import { countInstallments } from "./installments.js";
 import { type IntentMatcher, masked, matcherFor, phraseMatch } from "./intent-matchers.js";
-import { firmPromiseWithoutPast, type RuleDecision, secondOpinion } from "./intent-model.js";
+import { type RuleDecision, secondOpinion } from "./intent-model.js";
 import { LEXICONS } from "./lexicon.js";
 import symbols from "./lexicons/symbols.json" with { type: "json" };
 import { clauseStarts, normalize, segments, withoutCourtesy } from "./normalize.js";
 import { optOut } from "./opt-out.js";
 import { bounded, wordAlternation } from "./patterns.js";
-import { type DateMention, findDates, MAYBE_DATE, pickPromiseDate } from "./resolve-date.js";
+import {
+  type DateMention,
+  findDates,
+  firmPromiseWithoutPast,
+  MAYBE_DATE,
+  pickPromiseDate,
+} from "./resolve-date.js";
 import {
   type ClassifyOptions,
   INTENTS,
@@ -269,7 +275,7 @@ function decide(
       intent: best.intent,
       confidence: 0.75,
       evidence,
-      phrases: matched.map((candidate) => candidate.intent),
+      matchedIntents: matched.map((candidate) => candidate.intent),
     };
   }
   // A date beside a word that puts the answer off ("mañana te digo") is when they will answer,

@@ -6,7 +6,12 @@ import trained from "./lexicons/intent-model.json" with { type: "json" };
 import symbols from "./lexicons/symbols.json" with { type: "json" };
 import { withoutKeepWishes } from "./opt-out.js";
 import { bounded, wordAlternation } from "./patterns.js";
-import { type DateMention, pickPromiseDate } from "./resolve-date.js";
+import {
+  type DateMention,
+  firmPromiseWithoutPast,
+  pickPromiseDate,
+  toldPast,
+} from "./resolve-date.js";
 import { INTENTS, type Intent } from "./types.js";
 
 // A second opinion for the replies the rules are least sure of. The rules decide by phrases and
@@ -147,7 +152,7 @@ export interface RuleDecision {
   confidence: number;
   evidence: string[];
   /** The intents whose phrases matched, when there were several. */
-  phrases?: readonly Intent[];
+  matchedIntents?: readonly Intent[];
 }
 
 // The rules' confidence below which a decision is a weak one (a cue vote, a bare date, a menu
@@ -165,10 +170,6 @@ const STOP_OVER_OTHER = 0.6;
 function open(decision: RuleDecision): boolean {
   return decision.intent !== "STOP" && decision.confidence < WEAK_DECISION;
 }
-
-// Words of a time gone by that the date rules do not resolve ("ayer", "anoche", "last week",
-// "hace 3 días"); a weekday said as past ("el viernes pasado") is a past date mention already.
-const PAST_TIME = bounded(z.array(z.string()).parse(symbols.pastTimes).join("|"), "");
 
 // A word of messaging or of refusal: the model may name STOP over OTHER only beside one ("this is
 // my work phone do not text it", "Parar mensajes", "turn it off for my number"), never from the
@@ -223,26 +224,7 @@ const PLAN_SUPPORT = bounded(
   "",
 );
 
-/** Whether the reply names a time gone by that the date rules do not resolve ("ayer", "hace rato"). */
-/**
- * The day promised, when it is firm (not hedged, not refused) and nothing in the reply tells of a
- * time gone by; otherwise null.
- */
-export function firmPromiseWithoutPast(
-  mentions: readonly DateMention[],
-  normalized: string,
-): DateMention | null {
-  const promised = pickPromiseDate(mentions);
-  return promised !== null &&
-    !promised.weak &&
-    !promised.negated &&
-    !mentions.some((mention) => mention.past && !mention.idle) &&
-    !PAST_TIME.test(normalized)
-    ? promised
-    : null;
-}
-
-// How sure the model must be to read as paid a promise with a firm day ahead and no word of a
+// How sure the model must be to read as paid a promise with a firm day (today or later) and no word of a
 // time gone by: "Dejo el cheque en la oficina el miércoles" drew PAID 0.63, while the right
 // readings of a past told with a bare weekday ("Our office manager cut that check Tuesday", "le
 // hice la transferencia el viernes") score 0.93 and more.
@@ -267,7 +249,7 @@ function wordVeto(decision: RuleDecision, proposed: Intent, normalized: string):
   if (proposed === "PLAN" && !PLAN_SUPPORT.test(normalized) && !splitsTheBill(normalized)) {
     return true;
   }
-  if (decision.phrases !== undefined && !decision.phrases.includes(proposed)) {
+  if (decision.matchedIntents !== undefined && !decision.matchedIntents.includes(proposed)) {
     return true;
   }
   return decision.intent === "PLAN" && proposed === "PROMISE" && splitsTheBill(normalized);
@@ -281,7 +263,7 @@ function wordVeto(decision: RuleDecision, proposed: Intent, normalized: string):
  * - a promise with a firm day ahead, in a reply that asks nothing ("I'll call in Monday and pay
  *   over the phone with my card"), is no question of how to pay (the product's policy: a named
  *   day makes it a promise);
- * - a promise with a firm day ahead and no word of a time gone by is read as paid only at
+ * - a promise with a firm day (today or later) and no word of a time gone by is read as paid only at
  *   PAID_OVER_DATED_PROMISE ("Dejo el cheque en la oficina el miércoles");
  * - a promise with a day ahead is no OTHER however long and polite the letter around it ("I will
  *   be mailing a check on Monday ... God bless").
@@ -296,10 +278,7 @@ function dateVeto(
 ): boolean {
   if (decision.intent === "PAID" && proposed === "PROMISE") {
     const mentions = dates();
-    return (
-      pickPromiseDate(mentions) === null &&
-      (mentions.some((mention) => mention.past && !mention.idle) || PAST_TIME.test(normalized))
-    );
+    return pickPromiseDate(mentions) === null && toldPast(mentions, normalized);
   }
   if (
     decision.intent === "PROMISE" &&

@@ -150,8 +150,11 @@ function stopExplained(words: readonly string[], found: number): boolean {
   // "stop testing me" (texting), "stop X-ing me": done to the customer, so a contact.
   const object = words[at + 2];
   if (
+    // Only "-ing": a dropped g ("parkin") would also take "again", "within", "certain", and
+    // reading a "stop" as about something else must not rest on a guess; five letters leave out
+    // "ring" and "king".
     next.length >= 5 &&
-    /(?:ing|in)$/.test(next) &&
+    next.endsWith("ing") &&
     !CONTACT_GERUNDS.test(next) &&
     object !== "me" &&
     object !== "us"

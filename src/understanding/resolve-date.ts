@@ -1,3 +1,4 @@
+import { z } from "zod";
 import {
   addMonths,
   dayNumber,
@@ -11,6 +12,7 @@ import {
 } from "./calendar.js";
 import { isHoliday, nextHoliday, weekdayBesideHoliday } from "./holidays.js";
 import { type DateVocabulary, LEXICONS } from "./lexicon.js";
+import symbols from "./lexicons/symbols.json" with { type: "json" };
 import { clauseStarts } from "./normalize.js";
 import { bounded, wordAlternation } from "./patterns.js";
 
@@ -271,7 +273,7 @@ const RULES: Rule[] = [
     // after the holiday (the last one before it, with "before"/"antes de").
     name: "weekday-holiday",
     pattern: bounded(
-      `(?:the |el )?(${WEEKDAYS}) (${wordAlternation(Object.keys(HOLIDAY_SIDES))}) (?:the )?(${HOLIDAYS})`,
+      `(?:the |el )?(${WEEKDAYS}) (${wordAlternation(Object.keys(HOLIDAY_SIDES))}) (?:the |la |el )?(${HOLIDAYS})`,
     ),
     resolve: (match, now) => {
       const weekday = vocabulary.weekdays[match[1] ?? ""];
@@ -600,12 +602,11 @@ export function findDates(text: string, now: LocalMoment, raw?: string): DateMen
           ? (RELATION_BEFORE.exec(lead)?.[1] ??
             RELATION_BEFORE.exec(`${lead}${match[0].split(" ")[0] ?? ""} `)?.[1])
           : undefined;
-        // "after the 1st" is the 1st itself: the day the month's money comes, not the day after.
+        // "after the 1st" is the 1st itself: the day the month's money comes, not the day after;
+        // "before the 1st" is still the day before.
+        const step = relation === undefined ? 0 : (vocabulary.relations[relation] ?? 0);
         const shift =
-          relation === undefined ||
-          (rule.name === "day-of-month" && fieldsOf(resolved.day).day === 1)
-            ? 0
-            : (vocabulary.relations[relation] ?? 0);
+          step > 0 && rule.name === "day-of-month" && fieldsOf(resolved.day).day === 1 ? 0 : step;
         for (const taken of overlapping) {
           mentions.splice(mentions.indexOf(taken), 1);
         }
@@ -659,6 +660,29 @@ export function pickPromiseDate(mentions: readonly DateMention[]): DateMention |
   const future = promised.length > 0 ? promised : affirmed.length > 0 ? affirmed : anyFuture;
   const firm = future.filter((mention) => !mention.weak);
   return firm.at(-1) ?? future.at(-1) ?? null;
+}
+
+// Words of a time gone by that the date rules do not resolve ("ayer", "anoche", "last week",
+// "hace 3 días"); a weekday said as past ("el viernes pasado") is a past date mention already.
+const PAST_TIME = bounded(z.array(z.string()).parse(symbols.pastTimes).join("|"), "");
+
+/** Whether the reply tells of a time gone by: a past date mention, or a word of one. */
+export function toldPast(mentions: readonly DateMention[], normalized: string): boolean {
+  return mentions.some((mention) => mention.past && !mention.idle) || PAST_TIME.test(normalized);
+}
+
+/**
+ * The day promised, when it is firm (not hedged, not refused) and nothing in the reply tells of a
+ * time gone by; otherwise null. It may be today: a caller that needs a day ahead checks.
+ */
+export function firmPromiseWithoutPast(
+  mentions: readonly DateMention[],
+  normalized: string,
+): DateMention | null {
+  const promised = pickPromiseDate(mentions);
+  return promised !== null && !promised.weak && !promised.negated && !toldPast(mentions, normalized)
+    ? promised
+    : null;
 }
 
 /** Whether the text could hold a date this module does not know: digits or a month name. */

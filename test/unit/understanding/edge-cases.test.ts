@@ -275,7 +275,7 @@ describe("opt-out compositions (round five)", () => {
   });
 });
 
-describe("rules of round fifteen (es)", () => {
+describe("dates beside holidays, and replies that told no opt-out (round fifteen)", () => {
   const november = { now: new Date("2026-11-19T15:05:00Z"), timeZone: "America/Chicago" };
 
   it("reads a weekday after or before a holiday as the first such weekday after it, or the last before", () => {
@@ -285,6 +285,7 @@ describe("rules of round fifteen (es)", () => {
       ["el viernes antes de navidad le pago todo", "2026-12-18"],
       ["I'll pay after Thanksgiving", "2026-11-27"],
       ["le pago el cyber monday", "2026-11-30"],
+      ["el lunes despues de la navidad le pago", "2026-12-28"],
     ];
     for (const [text, day] of promises) {
       expect(classifyReply(text, november).promiseDate).toBe(day);
@@ -329,5 +330,35 @@ describe("rules of round fifteen (es)", () => {
     expect(classifyReply("la membresía ya la cancelé, no me cobren", november).intent).toBe(
       "DISPUTE",
     );
+  });
+});
+
+describe("the first of the month", () => {
+  const november = { now: new Date("2026-11-19T15:05:00Z"), timeZone: "America/Chicago" };
+
+  it("is itself after it (the day the money comes) and the day before before it", () => {
+    const promises: [string, string][] = [
+      ["I'll pay after the 1st", "2026-12-01"],
+      ["I'll pay before the 1st", "2026-11-30"],
+      ["antes del 1 le pago", "2026-11-30"],
+      ["I'll pay after the 15th", "2026-12-16"],
+    ];
+    for (const [text, day] of promises) {
+      expect(classifyReply(text, november).promiseDate).toBe(day);
+    }
+  });
+});
+
+describe("a stop about something else", () => {
+  it("lets a stop go only before a word that is plainly a gerund", () => {
+    expect(
+      classifyReply("Please stop parking your truck across my driveway", options).intent,
+    ).not.toBe("STOP");
+    for (const text of [
+      "i already paid you guys so stop again with all this",
+      "stop within the hour or I report you",
+    ]) {
+      expect(classifyReply(text, options).intent).toBe("STOP");
+    }
   });
 });
