@@ -1,4 +1,5 @@
 import { firstWords, secondWords } from "./first-words.js";
+import { requiredPieces } from "./required-pieces.js";
 
 // A phrase list indexed by the words its phrases can begin with. One alternation of a few hundred
 // phrases is tried at every position of a reply, and the lexicons' lists together compile to more
@@ -174,6 +175,16 @@ function scan(text: string): void {
   lastText = text;
 }
 
+/** Whether the text holds one of the pieces at or after `from`. */
+function holdsAny(text: string, pieces: readonly string[], from: number): boolean {
+  for (const piece of pieces) {
+    if (text.indexOf(piece, from) >= 0) {
+      return true;
+    }
+  }
+  return false;
+}
+
 // Compiled phrases are shared by every index that holds the same source (cues.ts joins lists).
 const compiled = new Map<string, RegExp>();
 
@@ -195,6 +206,8 @@ export class PhraseIndex {
   private readonly phrases: readonly RegExp[];
   /** Per phrase, the words it must have second when it begins at a word (null: any or none). */
   private readonly seconds: readonly (ReadonlySet<string> | null)[];
+  /** Per phrase, text of which every match holds one piece (null: none known). */
+  private readonly required: readonly (readonly string[] | null)[];
   /** At the text's first position, where "^..." phrases may match too. */
   private readonly atStart = new StartTable();
   private readonly elsewhere = new StartTable();
@@ -204,6 +217,7 @@ export class PhraseIndex {
   private constructor(readonly sources: readonly string[]) {
     this.phrases = sources.map(stickyPhrase);
     this.seconds = sources.map(secondWords);
+    this.required = sources.map(requiredPieces);
     let offWords = false;
     sources.forEach((source, index) => {
       const first = firstWords(source);
@@ -245,6 +259,10 @@ export class PhraseIndex {
         seconds !== undefined &&
         (next === undefined || !seconds.has(next))
       ) {
+        continue;
+      }
+      const pieces = this.required[index];
+      if (pieces !== null && pieces !== undefined && !holdsAny(text, pieces, at)) {
         continue;
       }
       const phrase = this.phrases[index];

@@ -4,11 +4,13 @@ import { LEXICONS } from "../../../src/understanding/lexicon.js";
 import { normalize } from "../../../src/understanding/normalize.js";
 import { bounded } from "../../../src/understanding/patterns.js";
 import { PhraseIndex } from "../../../src/understanding/phrase-index.js";
+import { requiredPieces } from "../../../src/understanding/required-pieces.js";
 import { INTENTS } from "../../../src/understanding/types.js";
 import { loadCorpus } from "./corpus.js";
 
 // A phrase list is not one expression: each phrase is tried only at the words it can begin with
-// (phrase-index.ts, first-words.ts). Every list must still find the same first match and blank the
+// (phrase-index.ts, first-words.ts), and only when the reply holds a piece every match must hold
+// (required-pieces.ts). Every list must still find the same first match and blank the
 // same spans as the single alternation of its phrases would.
 
 const texts = loadCorpus().map((entry) => normalize(entry.text));
@@ -94,5 +96,36 @@ describe("the words a phrase can begin with", () => {
     // A match may end after "stop", or go on to any word.
     expect(secondWords("stop(?: it)?")).toBeNull();
     expect(secondWords("stop [a-z]+ now")).toBeNull();
+  });
+});
+
+describe("the pieces every match of a phrase holds", () => {
+  it("takes the most telling literal step or run of steps, alternatives multiplied out", () => {
+    expect(
+      requiredPieces("(?:no|ya no) (?:me )?(?:escrib|mand)[a-z]* en (?:ingles|spanish)"),
+    ).toEqual(["ingles", "spanish"]);
+    expect(requiredPieces("stop texting(?: me)?")).toEqual(["stop texting"]);
+    expect(requiredPieces("(?:a lot|steep) for")).toEqual(["a lot for", "steep for"]);
+    expect(requiredPieces("cancel+ed check")).toEqual(["ed check"]);
+  });
+
+  it("lists nothing a match may do without", () => {
+    // A lookaround consumes nothing and an optional step may match nothing; a short piece tells
+    // nothing.
+    expect(requiredPieces("(?:ill|i will) pay(?= (?:on )?friday)")).toEqual([
+      "ill pay",
+      "i will pay",
+    ]);
+    expect(requiredPieces("(?:please )?(?:stop|quit)")).toEqual(["stop", "quit"]);
+    expect(requiredPieces("(?:stop )?me")).toBeNull();
+    expect(requiredPieces("[a-z]+in")).toBeNull();
+    expect(requiredPieces("x|y")).toBeNull();
+  });
+
+  it("takes one piece from each branch of an alternation", () => {
+    expect(requiredPieces("stop texting|no more texts")).toEqual(["stop texting", "no more texts"]);
+    expect(requiredPieces("unsubscribe|[a-z]+ me off")).toEqual(["unsubscribe", " me off"]);
+    // A branch with no piece leaves the whole phrase without one.
+    expect(requiredPieces("unsubscribe|[a-z]+ x")).toBeNull();
   });
 });
