@@ -201,6 +201,19 @@ function visibleWords(text: string): string[] {
   return tokensOf(masked(text, stop)).filter((token) => token !== "~");
 }
 
+/**
+ * Whether the sentence at `index` is blanked whole by a hard negative that reads it with the
+ * sentences before it ("Why is there a late fee? remove it": the 'it' is the fee), while those
+ * sentences stay as they were; a blank that reaches back into them ("I can't. Stop.") is not.
+ */
+function blankedByWhatCameBefore(pieces: readonly string[], index: number): boolean {
+  if (index === 0) {
+    return false;
+  }
+  const before = pieces.slice(0, index).join(" ");
+  return masked(`${before} ${pieces[index]}`, stop) === `${masked(before, stop)} ~`;
+}
+
 /** The reply with messaging words typed with one slip repaired ("no mas mensjes"), or itself. */
 function withChannelsRepaired(text: string): string {
   let changed = false;
@@ -291,12 +304,18 @@ export function optOut(raw: string, normalized: string, repaired = false): OptOu
   // A shouted "STOP." as its own sentence inside a longer reply is still an opt-out. Only worth
   // splitting the reply when one of its words could make such a sentence.
   if (/[.!?\n,;:¡¿]/.test(raw) && words.some((word) => sentenceWords.has(word))) {
-    for (const segment of segments(raw)) {
+    const pieces = segments(raw);
+    for (let index = 0; index < pieces.length; index++) {
+      const segment = pieces[index] ?? "";
       const segmentWords = visibleWords(segment);
       // A keyword the whole reply blanks ("Alto ahí, ya pagué") is not revived by the split;
-      // a sentence that is itself a keyword ("Stop. By the way...") still counts.
+      // a sentence that is itself a keyword ("Stop. By the way...") still counts, unless what
+      // came before blanks that sentence whole ("... a $45 late fee? remove it": the fee).
       const keyword = segmentWords.find((token) => stop.tokens.has(token) && words.includes(token));
-      if (stop.exact.has(segment) || (segmentWords.length <= 3 && keyword !== undefined)) {
+      if (
+        (stop.exact.has(segment) && !blankedByWhatCameBefore(pieces, index)) ||
+        (segmentWords.length <= 3 && keyword !== undefined)
+      ) {
         return { intent: "STOP", confidence: 0.9, evidence: [`STOP sentence "${segment}"`] };
       }
     }
