@@ -174,21 +174,34 @@ function open(decision: RuleDecision): boolean {
 // A word of messaging or of refusal: the model may name STOP over OTHER only beside one ("this is
 // my work phone do not text it", "Parar mensajes", "turn it off for my number"), never from the
 // tone of a reply about money ("ya me habían devuelto ese dinero").
+// An opt-out keyword among the refusal cues ("cancelar") is left to STOP_KEYWORD_ALONE below.
+const STOP_KEYWORDS = new Set(matcherFor("STOP").tokens);
 const STOP_SUPPORT = bounded(
   [
     wordAlternation([
-      ...LEXICONS.flatMap((lexicon) => [
-        ...lexicon.optOut.channels,
-        ...lexicon.optOut.cues,
-        ...lexicon.optOut.anywhereCues,
-        ...lexicon.optOut.closers,
-      ]),
-      ...matcherFor("STOP").tokens,
+      ...LEXICONS.flatMap((lexicon) =>
+        [
+          ...lexicon.optOut.channels,
+          ...lexicon.optOut.cues,
+          ...lexicon.optOut.anywhereCues,
+          ...lexicon.optOut.closers,
+        ].filter((word) => !STOP_KEYWORDS.has(word)),
+      ),
       ...z.array(z.string()).parse(symbols.modelStopWords),
     ]),
     ...LEXICONS.flatMap((lexicon) => lexicon.optOut.verbs),
   ].join("|"),
   "",
+);
+// An opt-out keyword ("cancel", "quit", "baja") supports STOP only with no object of its own: at
+// the end of the reply or before a word that leaves it none ("it", "please", "my service"). A
+// keyword with another object is about that thing: "need to cancel Tuesday's haircut, something
+// came up" drew STOP 0.63 on the word "cancel". On the corpus no right model STOP rests on a keyword
+// alone (all 18 hold a messaging or refusal word), so this keeps them all.
+const STOP_KEYWORD_ALONE = new RegExp(
+  `(?<![a-z0-9])(?:${wordAlternation(STOP_KEYWORDS)})(?= *$| (?:${wordAlternation(
+    z.array(z.string()).parse(symbols.modelStopKeywordEnds),
+  )})(?![a-z0-9]))`,
 );
 // A word of paying or of a pledge ("I swear", "at the latest", "le tengo", "le doy"): the model
 // may name PROMISE only beside one, never from a bare day or holiday ("¿están abiertos el
@@ -230,9 +243,15 @@ const PLAN_SUPPORT = bounded(
 // hice la transferencia el viernes") score 0.93 and more.
 const PAID_OVER_DATED_PROMISE = 0.9;
 
+/** Whether a normalised reply holds what lets the model name STOP (see STOP_SUPPORT). */
+export function stopSupported(normalized: string): boolean {
+  return STOP_SUPPORT.test(normalized) || STOP_KEYWORD_ALONE.test(normalized);
+}
+
 /**
  * What the model may not say whatever its weights, each checked only when it would say it:
- * - STOP with no word of messaging or refusal in the reply;
+ * - STOP with no word of messaging or refusal in the reply, and no opt-out keyword without an
+ *   object of its own ("cancel Tuesday's haircut" has one);
  * - PROMISE with no word of paying;
  * - PLAN with no word of paying or splitting and no bill split in parts;
  * - another intent than those whose phrases matched, when the rules' phrases named several
@@ -241,7 +260,7 @@ const PAID_OVER_DATED_PROMISE = 0.9;
  */
 function wordVeto(decision: RuleDecision, proposed: Intent, normalized: string): boolean {
   if (proposed === "STOP") {
-    return !STOP_SUPPORT.test(normalized);
+    return !stopSupported(normalized);
   }
   if (proposed === "PROMISE" && !PAY_SUPPORT.test(normalized)) {
     return true;

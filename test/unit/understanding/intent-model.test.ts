@@ -6,6 +6,7 @@ import {
   type ModelOpinion,
   type RuleDecision,
   secondOpinion,
+  stopSupported,
   withSecondOpinion,
 } from "../../../src/understanding/intent-model.js";
 import { normalize } from "../../../src/understanding/normalize.js";
@@ -61,6 +62,26 @@ describe("the learned intent model", () => {
     expect(withSecondOpinion(decision("HELP", 0.6), opinion("PAID", 0.55)).intent).toBe("HELP");
     expect(withSecondOpinion(decision("HELP", 0.6), opinion("PAID", 0.65)).intent).toBe("PAID");
     expect(withSecondOpinion(decision("HELP", 0.6), opinion("STOP", 0.99)).intent).toBe("HELP");
+  });
+
+  it("names STOP only beside a messaging or refusal word, or an opt-out keyword with no object", () => {
+    // "cancel" with an object of its own is about that thing (drew STOP 0.63 in round 20).
+    for (const reply of [
+      "need to cancel Tuesday's haircut, something came up",
+      "have to cancel my Thursday lesson, my kid is sick",
+      "tengo que cancelar la cita del martes, me salio algo",
+    ]) {
+      expect(stopSupported(normalize(reply)), reply).toBe(false);
+    }
+    for (const reply of [
+      "we moved to another state last month so please cancel",
+      "moved out of state, cancel it please",
+      "I want to quit getting these texts",
+      "this is my work phone do not text it again",
+      "ya me cambie de estado, cancelen mi servicio por favor",
+    ]) {
+      expect(stopSupported(normalize(reply)), reply).toBe(true);
+    }
   });
 
   it("may not name an intent whose hard negatives the reply holds", () => {
