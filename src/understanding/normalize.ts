@@ -63,7 +63,20 @@ function oneByte(text: string): string {
   return String.fromCharCode(...codes);
 }
 
+// The last text normalised: classifyReply normalises a reply, then its sentence pieces, and a
+// reply with no sentence punctuation is its own single piece.
+let lastInput: string | null = null;
+let lastOutput = "";
+
 export function normalize(text: string): string {
+  if (text !== lastInput) {
+    lastOutput = normalizeText(text);
+    lastInput = text;
+  }
+  return lastOutput;
+}
+
+function normalizeText(text: string): string {
   const clipped = text.length > MAX_CHARS ? text.slice(0, MAX_CHARS) : text;
   const ascii = !NOT_ASCII.test(clipped);
   // Most replies are plain ASCII: they hold no accent, combining mark or emoji beyond the

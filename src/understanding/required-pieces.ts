@@ -8,7 +8,7 @@ import regjsparser, { type RootNode } from "regjsparser";
 // listed only if every match holds it (or one of its alternatives).
 
 // A set of alternatives wider than this says little: it is not listed.
-const MAX_ALTERNATIVES = 12;
+const MAX_ALTERNATIVES = 6;
 // Shorter pieces are in most replies.
 const MIN_LENGTH = 3;
 
