@@ -12,6 +12,27 @@ const MAX_ALTERNATIVES = 6;
 // Shorter pieces are in most replies.
 const MIN_LENGTH = 3;
 
+/** A group that consumes text: not a lookaround. */
+function consumes(group: RootNode & { type: "group" }): boolean {
+  return group.behavior === "normal" || group.behavior === "ignore";
+}
+
+/** What every branch gives, together; null when a branch gives nothing or too many. */
+function fromEachBranch(
+  branches: readonly RootNode[],
+  read: (node: RootNode) => string[] | null,
+): string[] | null {
+  const all: string[] = [];
+  for (const branch of branches) {
+    const found = read(branch);
+    if (found === null) {
+      return null;
+    }
+    all.push(...found);
+  }
+  return all.length > MAX_ALTERNATIVES ? null : all;
+}
+
 /** Every string the node can match, when that is a small set of literals; null otherwise. */
 function literalsOf(node: RootNode): string[] | null {
   switch (node.type) {
@@ -19,21 +40,10 @@ function literalsOf(node: RootNode): string[] | null {
       return [String.fromCodePoint(node.codePoint)];
     case "alternative":
       return sequenceLiterals(node.body);
-    case "disjunction": {
-      const all: string[] = [];
-      for (const branch of node.body) {
-        const literals = literalsOf(branch);
-        if (literals === null) {
-          return null;
-        }
-        all.push(...literals);
-      }
-      return all.length > MAX_ALTERNATIVES ? null : all;
-    }
+    case "disjunction":
+      return fromEachBranch(node.body, literalsOf);
     case "group":
-      return node.behavior === "normal" || node.behavior === "ignore"
-        ? sequenceLiterals(node.body)
-        : null;
+      return consumes(node) ? sequenceLiterals(node.body) : null;
     default:
       return null;
   }
@@ -73,22 +83,11 @@ function requiredOf(node: RootNode): string[] | null {
   switch (node.type) {
     case "alternative":
       return requiredInSequence(node.body);
-    case "disjunction": {
+    case "disjunction":
       // A match comes from one branch: it holds one of that branch's pieces.
-      const all: string[] = [];
-      for (const branch of node.body) {
-        const pieces = requiredOf(branch);
-        if (pieces === null) {
-          return null;
-        }
-        all.push(...pieces);
-      }
-      return all.length > MAX_ALTERNATIVES ? null : all;
-    }
+      return fromEachBranch(node.body, requiredOf);
     case "group":
-      return node.behavior === "normal" || node.behavior === "ignore"
-        ? requiredInSequence(node.body)
-        : null;
+      return consumes(node) ? requiredInSequence(node.body) : null;
     case "quantifier":
       return node.min >= 1 ? requiredOf(node.body[0] as RootNode) : null;
     default:
