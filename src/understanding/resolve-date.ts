@@ -322,9 +322,9 @@ const RULES: Rule[] = [
     resolve: (_match, now) => ({ day: now.day }),
   },
   {
-    // "dsps de las 5 le pago", "a las 3 le deposito": a clock time alone is today, beside a word
+    // "dsps de las 5 le pago", "a las 3 le deposito": an hour of the day alone is today, beside a word
     // of paying, and gives way to any day named ("el lunes después de las 5").
-    name: "clock-time",
+    name: "hour-of-day",
     weak: true,
     besidePaying: true,
     pattern: bounded(
