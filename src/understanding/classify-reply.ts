@@ -224,12 +224,13 @@ function decide(
   }
   // "le pagamos el 5 de diciembre": a first person plural of paying is present or past alike, so
   // with a firm day ahead and no time gone by it promises (a PAID phrase built on it gives way).
-  if (matched.some((candidate) => candidate.intent === "PAID" && presentOrPast(candidate.phrase))) {
+  const tensed = matched.filter(
+    (candidate) => candidate.intent === "PAID" && presentOrPast(candidate.phrase),
+  );
+  if (tensed.length > 0) {
     const promised = firmPromiseWithoutPast(dates(), text);
     if (promised !== null && promised.day > now.day) {
-      const kept = matched.filter(
-        (candidate) => candidate.intent !== "PAID" || !presentOrPast(candidate.phrase),
-      );
+      const kept = matched.filter((candidate) => !tensed.includes(candidate));
       matched.length = 0;
       matched.push(...kept);
     }

@@ -216,7 +216,7 @@ const PAY_SUPPORT = bounded(
 // A bill split in parts ("200 ahora y lo demás cuando me paguen", "100 this friday and 100 next
 // friday", "$50 every Friday"): two amounts, or one and a word for the rest or for a recurring part.
 const REMAINDER = bounded(wordAlternation(z.array(z.string()).parse(symbols.planRemainders)), "");
-const AMOUNT = /(?<![a-z0-9])\$?\d+(?:[.,]\d+)?(?![a-z0-9])/g;
+const AMOUNT = /(?<![a-z0-9])\d+(?:[.,]\d+)?(?![a-z0-9])/g;
 
 function splitsTheBill(normalized: string): boolean {
   const amounts = normalized.match(AMOUNT)?.length ?? 0;
@@ -352,17 +352,32 @@ export function secondOpinion(
     return decision;
   }
   const opinion = INTENT_MODEL.opinion(normalized);
-  if (
-    opinion === null ||
+  if (opinion === null || vetoed(decision, opinion, normalized, raw, asking, dates)) {
+    return decision;
+  }
+  return withSecondOpinion(decision, opinion);
+}
+
+/**
+ * Whether the reply forbids what the model proposes, whatever its weights: the proposed intent's
+ * hard negatives in the reply, a wish to keep the reminders against STOP, and the word and date
+ * vetoes above.
+ */
+export function vetoed(
+  decision: RuleDecision,
+  opinion: ModelOpinion,
+  normalized: string,
+  raw: string,
+  asking: boolean,
+  dates: () => readonly DateMention[],
+): boolean {
+  return (
     masked(normalized, matcherFor(opinion.intent), asking) !== normalized ||
     // A wish to keep the reminders ("don't stop these, they help") is no opt-out either.
     (opinion.intent === "STOP" && withoutKeepWishes(raw, normalized) !== normalized) ||
     wordVeto(decision, opinion.intent, normalized) ||
     dateVeto(decision, opinion.intent, opinion.probability, normalized, asking, dates)
-  ) {
-    return decision;
-  }
-  return withSecondOpinion(decision, opinion);
+  );
 }
 
 /**

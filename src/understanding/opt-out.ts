@@ -106,7 +106,7 @@ export function withoutKeepWishes(raw: string, text: string): string {
 // subject does too ("make these stop coming to my phone").
 const STOP_WORD = "stop";
 const CONTACT_GERUNDS =
-  /^(?:text|txt|tex|messag|msg|mssg|mesag|send|contact|bug|bother|harr?ass|hit|blow|spam|remind|writ|ping|call|email|mail|get|receiv|recieve|hound|pester|nag|badger|buzz|ring|blast|flood|notif|alert|robo|dm|sm|phon|reach|track|follow|stalk|chas|threat|hassl|annoy|wast|be|tr|mes|mas|tes)[a-z]*(?:ing|in)$/;
+  /^(?:text|txt|tex|messag|msg|mssg|mesag|send|contact|bug|bother|harr?ass|hit|blow|spam|remind|writ|ping|call|email|mail|get|receiv|recieve|hound|pester|nag|badger|buzz|ring|blast|flood|notif|alert|robo|dm|sm|phon|reach|track|follow|stalk|chas|threat|hassl|annoy|wast|be|tr|mes|mas|tes)[a-z]*ing$/;
 const ARRIVAL_GERUNDS = /^(?:coming|comin|showing|popping|going|arriving|piling|pouring|landing)$/;
 // Round 18: a charge is no contact even when done to the customer ("stop charging me"), and an
 // adverb or prefix may stand between "stop" and the gerund ("stop double charging me", "stop
@@ -146,7 +146,6 @@ function stopExplained(words: readonly string[], found: number): boolean {
   if (BILLING_GERUNDS.test(next)) {
     return !messagingInClause.test(words.slice(at + 2).join(" "));
   }
-  const after = words.slice(at + 1).join(" ");
   // "stop testing me" (texting), "stop X-ing me": done to the customer, so a contact.
   const object = words[at + 2];
   if (
@@ -160,7 +159,10 @@ function stopExplained(words: readonly string[], found: number): boolean {
     object !== "us"
   ) {
     if (ARRIVAL_GERUNDS.test(next)) {
-      return !messagingSubject.test(words.slice(0, at).join(" ")) && !messagingInClause.test(after);
+      return (
+        !messagingSubject.test(words.slice(0, at).join(" ")) &&
+        !messagingInClause.test(words.slice(at + 1).join(" "))
+      );
     }
     return !messagingInClause.test(words.slice(at + 2).join(" "));
   }
@@ -289,9 +291,12 @@ export function optOut(raw: string, normalized: string, repaired = false): OptOu
       };
     }
   }
+  // Whether a "stop" is unexplained is one answer for the whole reply, found at most once.
+  let unexplained: boolean | undefined;
   const anywhere = words.find(
     (token) =>
-      (stop.anywhere.has(token) && (token !== STOP_WORD || stopUnexplained(raw))) ||
+      (stop.anywhere.has(token) &&
+        (token !== STOP_WORD || (unexplained ??= stopUnexplained(raw)))) ||
       (token.length >= LONG_KEYWORD && (fuzzyOptOutKeyword(token)?.length ?? 0) >= LONG_KEYWORD),
   );
   if (anywhere !== undefined) {

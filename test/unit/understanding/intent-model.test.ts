@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { localMoment } from "../../../src/understanding/calendar.js";
 import { classifyReply } from "../../../src/understanding/index.js";
 import {
   INTENT_MODEL,
@@ -7,9 +8,11 @@ import {
   type RuleDecision,
   secondOpinion,
   stopSupported,
+  vetoed,
   withSecondOpinion,
 } from "../../../src/understanding/intent-model.js";
 import { normalize } from "../../../src/understanding/normalize.js";
+import { findDates } from "../../../src/understanding/resolve-date.js";
 import { corpusFingerprint, trainIntentModel } from "../../tools/intent-model-training.js";
 import { loadCorpus } from "./corpus.js";
 
@@ -123,5 +126,86 @@ describe("the learned intent model", () => {
     expect(result.intent).toBe("PROMISE");
     expect(result.promiseDate).toBe("2027-02-08");
     expect(result.evidence.some((line) => line.startsWith("model PROMISE"))).toBe(true);
+  });
+});
+
+describe("what the model may not propose, whatever its weights", () => {
+  const now = localMoment(new Date("2026-11-19T15:05:00Z"), "America/Chicago");
+
+  function forbids(rules: RuleDecision, proposed: ModelOpinion, reply: string): boolean {
+    const text = normalize(reply);
+    return vetoed(rules, proposed, text, reply, /[?¿]/.test(reply), () =>
+      findDates(text, now, reply),
+    );
+  }
+
+  it("a promise with no word of paying, a plan with no word of paying or splitting", () => {
+    expect(
+      forbids(decision("OTHER", 0.5), opinion("PROMISE", 0.9), "estan abiertos el sabado?"),
+    ).toBe(true);
+    expect(forbids(decision("OTHER", 0.5), opinion("PROMISE", 0.9), "le pago el sabado")).toBe(
+      false,
+    );
+    expect(
+      forbids(
+        decision("OTHER", 0.5),
+        opinion("PLAN", 0.98),
+        "Tienen aguacate esta semana? Necesito 3 cajas.",
+      ),
+    ).toBe(true);
+    expect(forbids(decision("OTHER", 0.5), opinion("PLAN", 0.9), "can I pay half now")).toBe(false);
+  });
+
+  it("an intent outside the matched phrases, and a promise over a plan that splits the bill", () => {
+    const several = {
+      ...decision("DISPUTE", 0.75),
+      matchedIntents: ["DISPUTE", "PROMISE"] as const,
+    };
+    expect(
+      forbids(several, opinion("PAID", 0.97), "le pare el pago al cheque, sigue fallando"),
+    ).toBe(true);
+    expect(
+      forbids(several, opinion("PROMISE", 0.97), "le pare el pago al cheque, sigue fallando"),
+    ).toBe(false);
+    expect(
+      forbids(decision("PLAN", 0.6), opinion("PROMISE", 0.8), "I'll pay $50 every Friday"),
+    ).toBe(true);
+  });
+
+  it("a promise undone by the words around its date", () => {
+    // A payment told with a past time is no promise.
+    expect(
+      forbids(
+        decision("PAID", 0.6),
+        opinion("PROMISE", 0.99),
+        "se le pago al jardinero el viernes pasado",
+      ),
+    ).toBe(true);
+    // A firm day ahead: no OTHER, no HELP unless asking, PAID only when the model is very sure.
+    const dated = "Dejo el cheque en la oficina el miercoles";
+    expect(forbids(decision("PROMISE", 0.7), opinion("OTHER", 0.9), dated)).toBe(true);
+    expect(forbids(decision("PROMISE", 0.7), opinion("HELP", 0.9), dated)).toBe(true);
+    expect(forbids(decision("PROMISE", 0.7), opinion("PAID", 0.63), dated)).toBe(true);
+    expect(forbids(decision("PROMISE", 0.7), opinion("PAID", 0.95), dated)).toBe(false);
+    expect(
+      forbids(
+        decision("PROMISE", 0.7),
+        opinion("HELP", 0.9),
+        "puedo pagar el miercoles con tarjeta?",
+      ),
+    ).toBe(false);
+  });
+
+  it("a reply's hard negatives for the intent, and STOP against a wish to keep the reminders", () => {
+    expect(
+      forbids(
+        decision("OTHER", 0.5),
+        opinion("STOP", 0.99),
+        "Pls don't stop these reminders, they help me",
+      ),
+    ).toBe(true);
+    expect(forbids(decision("OTHER", 0.5), opinion("STOP", 0.99), "no more texts please")).toBe(
+      false,
+    );
   });
 });
