@@ -293,10 +293,15 @@ export function optOut(raw: string, normalized: string, repaired = false): OptOu
   }
   // Whether a "stop" is unexplained is one answer for the whole reply, found at most once.
   let unexplained: boolean | undefined;
+  const stopCounts = (): boolean => {
+    if (unexplained === undefined) {
+      unexplained = stopUnexplained(raw);
+    }
+    return unexplained;
+  };
   const anywhere = words.find(
     (token) =>
-      (stop.anywhere.has(token) &&
-        (token !== STOP_WORD || (unexplained ??= stopUnexplained(raw)))) ||
+      (stop.anywhere.has(token) && (token !== STOP_WORD || stopCounts())) ||
       (token.length >= LONG_KEYWORD && (fuzzyOptOutKeyword(token)?.length ?? 0) >= LONG_KEYWORD),
   );
   if (anywhere !== undefined) {
