@@ -57,6 +57,11 @@ export interface DateMention {
   /** Said as when the customer's money comes ("I get paid Thursday"), in a clause of its own. */
   income: boolean;
   /**
+   * A today that tells why the payment waits ("le pago mañana, hoy ya cerraron el banco"), in a
+   * clause with no word of paying while another clause pays on a later day.
+   */
+  aside?: boolean;
+  /**
    * Names the moment, not a day to pay ("money is tight right now"): never the promise, but it
    * still takes the negation beside it ("not right now, maybe Friday").
    */
@@ -641,7 +646,51 @@ export function findDates(text: string, now: LocalMoment, raw?: string): DateMen
       mention.income = inClauseBeside(INCOME_WORDS, blanked, mention.start, mention.end, clauses);
     }
   }
+  if (mentions.length > 1 && raw !== undefined) {
+    clauses ??= clauseStarts(raw, text);
+    markAsides(text, now, mentions, clauses);
+  }
   return mentions.sort((a, b) => a.start - b.start);
+}
+
+/**
+ * "le pago mañana, hoy ya cerraron el banco", "I'll pay tomorrow, today I'm broke": a today that
+ * goes on to tell what happens today, with no word of paying beside it, explains why the day the
+ * customer pays on, named in another clause, is a later one. A today that ends its clause
+ * ("mañana no, mejor hoy") is still an answer, and one beside paying ("hoy le deposito la
+ * mitad") is still a promise.
+ */
+function markAsides(
+  text: string,
+  now: LocalMoment,
+  mentions: readonly DateMention[],
+  clauses: number[],
+): void {
+  const paying = mentions.filter(
+    (mention) =>
+      mention.day > now.day &&
+      !mention.past &&
+      !mention.idle &&
+      !mention.negated &&
+      inClauseBeside(PAY_WORDS, text, mention.start, mention.end, clauses),
+  );
+  if (paying.length === 0) {
+    return;
+  }
+  for (const mention of mentions) {
+    if (mention.rule !== "relative-day" || mention.day !== now.day || mention.negated) {
+      continue;
+    }
+    const low = clauses.findLast((clause) => clause <= mention.start) ?? 0;
+    const high = clauses.find((clause) => clause >= mention.end) ?? text.length;
+    if (
+      text.slice(mention.end, high).trim().length > 0 &&
+      !inClauseBeside(PAY_WORDS, text, mention.start, mention.end, clauses) &&
+      paying.some((other) => other.start < low || other.start >= high)
+    ) {
+      mention.aside = true;
+    }
+  }
 }
 
 /**
@@ -656,7 +705,7 @@ export function pickPromiseDate(mentions: readonly DateMention[]): DateMention |
     (mention) => !mention.past && !mention.idle && !(mention.rule === "present" && mention.negated),
   );
   const affirmed = anyFuture.filter((mention) => !mention.negated);
-  const promised = affirmed.filter((mention) => !mention.income);
+  const promised = affirmed.filter((mention) => !mention.income && mention.aside !== true);
   const future = promised.length > 0 ? promised : affirmed.length > 0 ? affirmed : anyFuture;
   const firm = future.filter((mention) => !mention.weak);
   return firm.at(-1) ?? future.at(-1) ?? null;
