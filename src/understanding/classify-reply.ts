@@ -17,6 +17,7 @@ import {
   firmPromiseWithoutPast,
   MAYBE_DATE,
   pickPromiseDate,
+  SENT_WEEKDAY,
 } from "./resolve-date.js";
 import {
   type ClassifyOptions,
@@ -337,6 +338,16 @@ function decide(
   }
   if (mention !== null && !refusing && paying !== undefined) {
     return { intent: "PROMISE", confidence: 0.7, evidence: [`PROMISE "${paying}" with a date`] };
+  }
+  // "Check went out Monday", "lo mandé el lunes": a payment told as sent on a weekday gone by,
+  // with no day ahead, is a claim of payment (the model's PROMISE is vetoed by the past date).
+  const sent = mention === null ? mentions.find((found) => found.rule === SENT_WEEKDAY) : undefined;
+  if (sent !== undefined) {
+    return {
+      intent: "PAID",
+      confidence: 0.7,
+      evidence: [`PAID told as sent on a day gone by "${sent.text}"`],
+    };
   }
   // No phrase rule recognised it: the cue words vote (cues.ts), never for STOP.
   const vote = words.length === 0 ? null : voteByCues(raw, words, dates());

@@ -121,6 +121,20 @@ const INCOME_WORDS = incomeWords.length === 0 ? null : bounded(wordAlternation(i
 const PAYING_REACH = 3;
 // Weekday prefixes that name how long something lasts, not when it is done.
 const UNTIL_WORDS = new Set(["until", "till", "til"]);
+// "went out Monday", "lo mandé el lunes": a payment told as sent right before a bare weekday
+// names the past such day, not a promise ("check goes out Monday", "lo mando el lunes" promise).
+// Kept to the few words before a weekday, after a word that makes the verb a future passive
+// ("will be mailed Monday", "have it sent Friday", "me lo mande el lunes" asks).
+const SENT_BEFORE = new RegExp(
+  `(?:^| )(?<!(?:be|get|gets|getting|have it|me) )(?:${z
+    .array(z.string())
+    .parse(symbols.sentBeforeWeekday)
+    .join("|")}) $`,
+);
+/** The rule name of a weekday read as the day a payment was sent. */
+export const SENT_WEEKDAY = "sent-weekday";
+/** Enough characters before a weekday for the verb and its object. */
+const SENT_LEAD_CHARS = 40;
 const SHIFTABLE = new Set(["numeric-date", "month-day", "weekday", "weekday-date", "day-of-month"]);
 // A day-of-month prefix and an ordinal word read together only when one language has both: "the
 // quince" in an English reply is a girl's fifteenth birthday party, not the 15th ("el quince" is).
@@ -497,6 +511,23 @@ const RULES: Rule[] = [
   },
 ];
 
+/** Whether a plain weekday ("Monday", "el lunes", "on Monday") follows a payment told as sent. */
+function sentBefore(rule: Rule, match: RegExpExecArray, text: string): boolean {
+  if (rule.name !== "weekday" || match[3] !== undefined) {
+    return false;
+  }
+  const prefix = match[1];
+  if (prefix !== undefined && vocabulary.weekdayPrefixes[prefix] !== "plain") {
+    return false;
+  }
+  return SENT_BEFORE.test(text.slice(Math.max(0, match.index - SENT_LEAD_CHARS), match.index));
+}
+
+/** The same weekday a week earlier: the one gone by (today, said on that weekday). */
+function pastWeekday(resolved: ReturnType<Rule["resolve"]>): ReturnType<Rule["resolve"]> {
+  return resolved === null ? null : { day: resolved.day - 7, past: true, rule: SENT_WEEKDAY };
+}
+
 /** Enough characters for a few words either side, so long replies are not split whole. */
 const AROUND_CHARS = 80;
 
@@ -598,7 +629,9 @@ export function findDates(text: string, now: LocalMoment, raw?: string): DateMen
         clauses ??= raw === undefined ? [0] : clauseStarts(raw, text);
         idle = !inClauseBeside(PAY_WORDS, text, start, end, clauses);
       }
-      const resolved = rule.resolve(match, now);
+      const resolved = sentBefore(rule, match, text)
+        ? pastWeekday(rule.resolve(match, now))
+        : rule.resolve(match, now);
       if (resolved !== null) {
         // "after the 15th" is the 16th; "before the end of the month" is still the month's end.
         // The relation may end in the mention's first word ("después del 15": "del 15").
