@@ -74,7 +74,7 @@ const keepWishClause =
       );
 // A cheap first look, so only replies that could hold such a wish are split into clauses.
 const keepWishHint =
-  /(?<![a-z0-9])(?:(?:dont|do not|didnt|did not|no) (?:ever |me |nos )?(?:stop|paren|pare|dejen|deje|dejes|pares|quiero que|queremos que|want|wanna|need|mean)|not (?:trying|looking|asking|wanting|meaning|going|gonna|here) to)(?![a-z0-9])/;
+  /(?<![a-z0-9])(?:(?:dont|do not|didnt|did not|no) (?:ever |me |nos )?(?:stop|quit|paren|pare|dejen|deje|dejes|pares|quiero que|queremos que|want|wanna|need|mean)|not (?:trying|looking|asking|wanting|meaning|going|gonna|here) to|(?:id|i d|would|wed|we d|ill|i will|well) (?:[a-z]+ )?be (?:[a-z]+ )?(?:lost|screwed|doomed|sunk|hopeless|a mess|a wreck))(?![a-z0-9])/;
 
 /** The reply with its clauses that wish to keep the messages blanked, or itself. */
 export function withoutKeepWishes(raw: string, text: string): string {
