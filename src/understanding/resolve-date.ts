@@ -131,6 +131,13 @@ const SENT_BEFORE = new RegExp(
     .parse(symbols.sentBeforeWeekday)
     .join("|")}) $`,
 );
+// "te pago mañana porque hoy tengo la cuenta en rojo": a day right after a word of cause tells
+// why the day promised before it is that one, and is no second promise.
+const CAUSE_BEFORE = new RegExp(
+  `(?:^| )(?:${z.array(z.string()).parse(symbols.causeWords).join("|")}) $`,
+);
+/** Enough characters before a day for its word of cause. */
+const CAUSE_LEAD_CHARS = 12;
 /** The rule name of a weekday read as the day a payment was sent. */
 export const SENT_WEEKDAY = "sent-weekday";
 /** Enough characters before a weekday for the verb and its object. */
@@ -699,6 +706,31 @@ function markAsides(
   mentions: readonly DateMention[],
   clauses: number[],
 ): void {
+  // A day given as the reason for an earlier one, today included ("te pago hoy porque mañana
+  // salgo de viaje").
+  const promisedBefore = mentions.filter(
+    (mention) =>
+      mention.day >= now.day &&
+      !mention.past &&
+      !mention.idle &&
+      !mention.negated &&
+      inClauseBeside(PAY_WORDS, text, mention.start, mention.end, clauses),
+  );
+  for (const mention of mentions) {
+    if (
+      !CAUSE_BEFORE.test(text.slice(Math.max(0, mention.start - CAUSE_LEAD_CHARS), mention.start))
+    ) {
+      continue;
+    }
+    const high = clauses.find((clause) => clause >= mention.end) ?? text.length;
+    const [, after] = wordsAround(text, mention.start, mention.end, PAYING_REACH, 0, high);
+    if (
+      !PAY_WORDS.test(after.join(" ")) &&
+      promisedBefore.some((other) => other !== mention && other.end <= mention.start)
+    ) {
+      mention.aside = true;
+    }
+  }
   const paying = mentions.filter(
     (mention) =>
       mention.day > now.day &&
