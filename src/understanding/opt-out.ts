@@ -106,7 +106,7 @@ export function withoutKeepWishes(raw: string, text: string): string {
 // subject does too ("make these stop coming to my phone").
 const STOP_WORD = "stop";
 const CONTACT_GERUNDS =
-  /^(?:text|txt|tex|messag|msg|mssg|mesag|send|contact|bug|bother|harr?ass|hit|blow|spam|remind|writ|ping|call|email|mail|get|receiv|recieve|hound|pester|nag|badger|buzz|ring|blast|flood|notif|alert|robo|dm|sm|phon|reach|track|follow|stalk|chas|threat|hassl|annoy|wast|be|tr|mes|mas|tes)[a-z]*ing$/;
+  /^(?:text|txt|tex|messag|msg|mssg|mesag|send|contact|bug|bother|harr?ass|hit|blow|spam|remind|writ|ping|call|email|mail|get|receiv|recieve|hound|pester|nag|badger|buzz|ring|blast|flood|notif|alert|robo|dm|sm|phon|reach|track|follow|stalk|chas|threat|hassl|annoy|wast|be(?=ing$)|begg|berat|tr|mes|mas|tes)[a-z]*ing$/;
 const ARRIVAL_GERUNDS = /^(?:coming|comin|showing|popping|going|arriving|piling|pouring|landing)$/;
 // Round 18: a charge is no contact even when done to the customer ("stop charging me"), and an
 // adverb or prefix may stand between "stop" and the gerund ("stop double charging me", "stop
@@ -216,6 +216,19 @@ function blankedByWhatCameBefore(pieces: readonly string[], index: number): bool
   return masked(`${before} ${pieces[index]}`, stop) === `${masked(before, stop)} ~`;
 }
 
+/**
+ * Whether the sentence at `index` is blanked whole, and alone, by a hard negative that reads it
+ * with the sentences after it ("Unsubscribe?? Nah I like the reminders": the question is taken
+ * back); a blank that eats into them ("Stop. By the way...") is not.
+ */
+function blankedByWhatCameAfter(pieces: readonly string[], index: number): boolean {
+  if (index === pieces.length - 1) {
+    return false;
+  }
+  const after = pieces.slice(index + 1).join(" ");
+  return masked(`${pieces[index]} ${after}`, stop) === `~ ${masked(after, stop)}`;
+}
+
 /** The reply with messaging words typed with one slip repaired ("no mas mensjes"), or itself. */
 function withChannelsRepaired(text: string): string {
   let changed = false;
@@ -323,7 +336,9 @@ export function optOut(raw: string, normalized: string, repaired = false): OptOu
       // came before blanks that sentence whole ("... a $45 late fee? remove it": the fee).
       const keyword = segmentWords.find((token) => stop.tokens.has(token) && words.includes(token));
       if (
-        (stop.exact.has(segment) && !blankedByWhatCameBefore(pieces, index)) ||
+        (stop.exact.has(segment) &&
+          !blankedByWhatCameBefore(pieces, index) &&
+          !blankedByWhatCameAfter(pieces, index)) ||
         (segmentWords.length <= 3 && keyword !== undefined)
       ) {
         return { intent: "STOP", confidence: 0.9, evidence: [`STOP sentence "${segment}"`] };
