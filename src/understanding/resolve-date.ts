@@ -136,6 +136,11 @@ const SENT_BEFORE = new RegExp(
 const CAUSE_BEFORE = new RegExp(
   `(?:^| )(?:${z.array(z.string()).parse(symbols.causeWords).join("|")}) $`,
 );
+// "en la mañana lo pago, ahorita estoy acostando a los nenes": a present followed by what the
+// customer is busy doing names the moment, even with a word of paying just before it.
+const BUSY_AFTER = new RegExp(
+  `^ (?:${z.array(z.string()).parse(symbols.progressiveWords).join("|")}) (?!(?:pag|deposit|transfir|mand|envi|pay|send|transferr)[a-z]*(?:ando|iendo|ing|in)(?![a-z]))[a-z]+(?:ando|iendo|yendo|ing|in)(?![a-z])`,
+);
 /** Enough characters before a day for its word of cause. */
 const CAUSE_LEAD_CHARS = 12;
 /** The rule name of a weekday read as the day a payment was sent. */
@@ -634,7 +639,8 @@ export function findDates(text: string, now: LocalMoment, raw?: string): DateMen
       let idle = rule.idle === true;
       if (rule.besidePaying === true) {
         clauses ??= raw === undefined ? [0] : clauseStarts(raw, text);
-        idle = !inClauseBeside(PAY_WORDS, text, start, end, clauses);
+        idle =
+          !inClauseBeside(PAY_WORDS, text, start, end, clauses) || BUSY_AFTER.test(text.slice(end));
       }
       const resolved = sentBefore(rule, match, text)
         ? pastWeekday(rule.resolve(match, now))
