@@ -148,6 +148,9 @@ function stopExplained(words: readonly string[], found: number): boolean {
   }
   // "stop testing me" (texting), "stop X-ing me": done to the customer, so a contact.
   const object = words[at + 2];
+  // Done to the customer ("stop beeping at me") is contact whatever the verb.
+  const atCustomer = (word: string | undefined) => word === "me" || word === "us";
+  const toCustomer = atCustomer(object) || (object === "at" && atCustomer(words[at + 3]));
   if (
     // Only "-ing": a dropped g ("parkin") would also take "again", "within", "certain", and
     // reading a "stop" as about something else must not rest on a guess; five letters leave out
@@ -155,8 +158,7 @@ function stopExplained(words: readonly string[], found: number): boolean {
     next.length >= 5 &&
     next.endsWith("ing") &&
     !CONTACT_GERUNDS.test(next) &&
-    object !== "me" &&
-    object !== "us"
+    !toCustomer
   ) {
     if (ARRIVAL_GERUNDS.test(next)) {
       return (
@@ -216,17 +218,25 @@ function blankedByWhatCameBefore(pieces: readonly string[], index: number): bool
   return masked(`${before} ${pieces[index]}`, stop) === `${masked(before, stop)} ~`;
 }
 
+// A sentence that takes back the one before ("Unsubscribe?? Nah I like the reminders").
+const TAKEN_BACK = /^(?:nah|naw|nope|no|jk|just kidding|lol nah|haha nah)(?![a-z0-9])/;
+
 /**
- * Whether the sentence at `index` is blanked whole, and alone, by a hard negative that reads it
- * with the sentences after it ("Unsubscribe?? Nah I like the reminders": the question is taken
- * back); a blank that eats into them ("Stop. By the way...") is not.
+ * Whether the sentence at `index` is taken back by the next one and so blanked whole, and alone,
+ * by a hard negative that reads it with the sentences after it ("Unsubscribe?? Nah I like the
+ * reminders"); a blank that eats into them ("Stop. By the way...") is not, and neither is a
+ * keyword sentence that a hard negative reads as a joke only when it runs on with what follows
+ * ("stop you're too much" is, "STOP. You're too much" opts out).
  */
 function blankedByWhatCameAfter(pieces: readonly string[], index: number): boolean {
   if (index === pieces.length - 1) {
     return false;
   }
   const after = pieces.slice(index + 1).join(" ");
-  return masked(`${pieces[index]} ${after}`, stop) === `~ ${masked(after, stop)}`;
+  return (
+    TAKEN_BACK.test(after) &&
+    masked(`${pieces[index]} ${after}`, stop) === `~ ${masked(after, stop)}`
+  );
 }
 
 /** The reply with messaging words typed with one slip repaired ("no mas mensjes"), or itself. */
