@@ -121,32 +121,43 @@ const INCOME_WORDS = incomeWords.length === 0 ? null : bounded(wordAlternation(i
 const PAYING_REACH = 3;
 // Weekday prefixes that name how long something lasts, not when it is done.
 const UNTIL_WORDS = new Set(["until", "till", "til"]);
+const words = (key: keyof typeof symbols): string =>
+  z.array(z.string()).parse(symbols[key]).join("|");
 // "went out Monday", "lo mandé el lunes": a payment told as sent right before a bare weekday
 // names the past such day, not a promise ("check goes out Monday", "lo mando el lunes" promise).
 // Kept to the few words before a weekday, after a word that makes the verb a future passive
-// ("will be mailed Monday", "have it sent Friday", "me lo mande el lunes" asks).
+// ("will be mailed Monday", "have it sent Friday", "me lo mande el lunes" asks); the word is
+// whole, so "Jaime", "maybe" or "budget" before the verb do not count.
 const SENT_BEFORE = new RegExp(
-  `(?:^| )(?<!(?:be|get|gets|getting|have it|me) )(?:${z
-    .array(z.string())
-    .parse(symbols.sentBeforeWeekday)
-    .join("|")}) $`,
+  `(?:^| )(?<!(?:^| )(?:${words("sentRightBefore")}) )(?:${words("sentBeforeWeekday")}) $`,
 );
+// "wasn't mailed Monday", "todavía no lo mandé el lunes": a sending denied is no payment told.
+// Only a few words may stand between ("hasn't been mailed"), so "no, I mailed it Monday" is one.
+const SENT_DENIED = new RegExp(
+  `(?:^| )(?:${words("sentNegations")})(?: (?:${words("sentNegationGaps")})){0,2}$`,
+);
+// "I'll get it mailed Monday", "I will have the check mailed Monday": an auxiliary with its object
+// makes the verb one the customer will see done, not one done.
+const SENT_CAUSED = new RegExp(
+  `(?:^| )(?:${words("sentAuxiliaries")}) (?:${words("sentObjects")})(?: |$)`,
+);
+/** How many words before the verb an auxiliary with its object still reaches. */
+const SENT_CAUSE_REACH = 4;
 // "te pago mañana porque hoy tengo la cuenta en rojo": a day right after a word of cause tells
 // why the day promised before it is that one, and is no second promise.
-const CAUSE_BEFORE = new RegExp(
-  `(?:^| )(?:${z.array(z.string()).parse(symbols.causeWords).join("|")}) $`,
-);
+const CAUSE_BEFORE = new RegExp(`(?:^| )(?:${words("causeWords")}) $`);
 // "en la mañana lo pago, ahorita estoy acostando a los nenes": a present followed by what the
-// customer is busy doing names the moment, even with a word of paying just before it.
+// customer is busy doing names the moment, even with a word of paying just before it; a busy
+// gerund of paying ("ahorita estoy pagando") is no other business.
 const BUSY_AFTER = new RegExp(
-  `^ (?:${z.array(z.string()).parse(symbols.progressiveWords).join("|")}) (?!(?:pag|deposit|transfir|mand|envi|pay|send|transferr)[a-z]*(?:ando|iendo|ing|in)(?![a-z]))[a-z]+(?:ando|iendo|yendo|ing|in)(?![a-z])`,
+  `^ (?:${words("progressiveWords")}) (?!(?:${words("busyPayStems")})[a-z]*(?:${words("busyEndings")})(?![a-z]))[a-z]+(?:${words("busyEndings")})(?![a-z])`,
 );
 /** Enough characters before a day for its word of cause. */
 const CAUSE_LEAD_CHARS = 12;
 /** The rule name of a weekday read as the day a payment was sent. */
 export const SENT_WEEKDAY = "sent-weekday";
-/** Enough characters before a weekday for the verb and its object. */
-const SENT_LEAD_CHARS = 40;
+/** Enough characters before a weekday for the verb, its object and a few words before them. */
+const SENT_LEAD_CHARS = 80;
 const SHIFTABLE = new Set(["numeric-date", "month-day", "weekday", "weekday-date", "day-of-month"]);
 // A day-of-month prefix and an ordinal word read together only when one language has both: "the
 // quince" in an English reply is a girl's fifteenth birthday party, not the 15th ("el quince" is).
@@ -532,7 +543,20 @@ function sentBefore(rule: Rule, match: RegExpExecArray, text: string): boolean {
   if (prefix !== undefined && vocabulary.weekdayPrefixes[prefix] !== "plain") {
     return false;
   }
-  return SENT_BEFORE.test(text.slice(Math.max(0, match.index - SENT_LEAD_CHARS), match.index));
+  const from = Math.max(0, match.index - SENT_LEAD_CHARS);
+  const lead = text.slice(from, match.index);
+  const verb = SENT_BEFORE.exec(lead);
+  if (verb === null) {
+    return false;
+  }
+  const before = lead.slice(0, verb.index).split(" ");
+  if (from > 0) {
+    before.shift(); // possibly cut mid-word
+  }
+  return (
+    !SENT_DENIED.test(before.join(" ")) &&
+    !SENT_CAUSED.test(before.slice(-SENT_CAUSE_REACH).join(" "))
+  );
 }
 
 /** The same weekday a week earlier: the one gone by (today, said on that weekday). */
@@ -618,6 +642,7 @@ function negatedInClause(
  */
 export function findDates(text: string, now: LocalMoment, raw?: string): DateMention[] {
   const mentions: DateMention[] = [];
+  const busyPresents: DateMention[] = [];
   let clauses: number[] | undefined;
   for (const rule of RULES) {
     rule.pattern.lastIndex = 0;
@@ -637,10 +662,12 @@ export function findDates(text: string, now: LocalMoment, raw?: string): DateMen
         continue;
       }
       let idle = rule.idle === true;
+      let busy = false;
       if (rule.besidePaying === true) {
         clauses ??= raw === undefined ? [0] : clauseStarts(raw, text);
-        idle =
-          !inClauseBeside(PAY_WORDS, text, start, end, clauses) || BUSY_AFTER.test(text.slice(end));
+        const high = clauses.find((clause) => clause >= end) ?? text.length;
+        idle = !inClauseBeside(PAY_WORDS, text, start, end, clauses);
+        busy = !idle && BUSY_AFTER.test(text.slice(end, high));
       }
       const resolved = sentBefore(rule, match, text)
         ? pastWeekday(rule.resolve(match, now))
@@ -661,7 +688,7 @@ export function findDates(text: string, now: LocalMoment, raw?: string): DateMen
         for (const taken of overlapping) {
           mentions.splice(mentions.indexOf(taken), 1);
         }
-        mentions.push({
+        const mention: DateMention = {
           day: resolved.day + shift,
           start,
           end,
@@ -675,9 +702,24 @@ export function findDates(text: string, now: LocalMoment, raw?: string): DateMen
           }),
           income: false,
           idle,
-        });
+        };
+        mentions.push(mention);
+        if (busy) {
+          busyPresents.push(mention);
+        }
       }
     }
+  }
+  // "en la mañana lo pago ahorita estoy acostando a los nenes": the word of paying belongs to the
+  // other day in the clause, so the busy present names the moment; alone in its clause with a
+  // word of paying ("I'll pay right now im trying") the present is still the day paid.
+  for (const present of busyPresents) {
+    const starts = clauses ?? [0];
+    const low = starts.findLast((clause) => clause <= present.start) ?? 0;
+    const high = starts.find((clause) => clause >= present.end) ?? text.length;
+    present.idle = mentions.some(
+      (other) => other !== present && other.start >= low && other.end <= high,
+    );
   }
   // Only worth reading clauses when there is a choice between dates.
   if (mentions.length > 1 && raw !== undefined && INCOME_WORDS !== null) {

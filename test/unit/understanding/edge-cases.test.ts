@@ -362,3 +362,78 @@ describe("a stop about something else", () => {
     }
   });
 });
+
+describe("a payment told as sent before a bare weekday", () => {
+  const march = { now: new Date("2027-03-10T18:00:00Z"), timeZone: "America/Chicago" };
+
+  it("is a promise after an auxiliary with its object", () => {
+    for (const text of ["I'll get it mailed Monday", "I will have the check mailed Monday"]) {
+      expect(classifyReply(text, march)).toMatchObject({
+        intent: "PROMISE",
+        promiseDate: "2027-03-15",
+      });
+    }
+  });
+
+  it("is no payment when denied, or when nothing says what left", () => {
+    for (const text of [
+      "The check wasn't mailed Monday",
+      "no lo mande el lunes",
+      "todavia no lo mande el lunes",
+      "I haven't mailed it Monday yet",
+      "se fue el lunes",
+    ]) {
+      expect(classifyReply(text, march).intent).not.toBe("PAID");
+    }
+  });
+
+  it("is still paid after a word that only ends like an auxiliary", () => {
+    expect(classifyReply("Jaime mailed the check Monday", march)).toMatchObject({
+      intent: "PAID",
+      promiseDate: null,
+    });
+  });
+
+  it("keeps the sent weekday past and the present a promise", () => {
+    expect(
+      classifyReply("Check #2214 went out Monday", {
+        now: new Date("2027-06-03T21:39:00Z"),
+        timeZone: "America/Los_Angeles",
+      }).intent,
+    ).toBe("PAID");
+    expect(classifyReply("lo mandé el lunes", march).intent).toBe("PAID");
+    expect(classifyReply("check goes out Monday", march).intent).toBe("PROMISE");
+    expect(classifyReply("I'll mail it Tuesday", march)).toMatchObject({
+      intent: "PROMISE",
+      promiseDate: "2027-03-16",
+    });
+  });
+});
+
+describe("a present followed by what the customer is doing", () => {
+  const march = { now: new Date("2027-03-10T18:00:00Z"), timeZone: "America/Chicago" };
+
+  it("is still today when the word of paying is the present's own", () => {
+    for (const text of [
+      "I'll pay it right now, I'm logging in",
+      "I can pay right now, I'm going to send it",
+      "I'll pay right now im trying",
+      "voy a pagar ahorita estoy entrando a la app",
+      "te pago ahorita estoy sin trabajo",
+    ]) {
+      expect(classifyReply(text, march)).toMatchObject({
+        intent: "PROMISE",
+        promiseDate: "2027-03-10",
+      });
+    }
+  });
+
+  it("names the moment when the word of paying goes with another day", () => {
+    expect(
+      classifyReply("en la mañana lo pago ahorita estoy acostando a los nenes", {
+        now: new Date("2027-05-19T21:45:00Z"),
+        timeZone: "America/Puerto_Rico",
+      }),
+    ).toMatchObject({ intent: "PROMISE", promiseDate: "2027-05-20" });
+  });
+});
