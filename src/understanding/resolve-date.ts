@@ -754,9 +754,9 @@ function markAsides(
   mentions: readonly DateMention[],
   clauses: number[],
 ): void {
-  // A day given as the reason for an earlier one, today included ("te pago hoy porque mañana
-  // salgo de viaje").
-  const promisedBefore = mentions.filter(
+  // The days paid on, today included: a later day may be the reason for one of them ("te pago
+  // hoy porque mañana salgo de viaje").
+  const paidOn = mentions.filter(
     (mention) =>
       mention.day >= now.day &&
       !mention.past &&
@@ -774,19 +774,12 @@ function markAsides(
     const [, after] = wordsAround(text, mention.start, mention.end, PAYING_REACH, 0, high);
     if (
       !PAY_WORDS.test(after.join(" ")) &&
-      promisedBefore.some((other) => other !== mention && other.end <= mention.start)
+      paidOn.some((other) => other !== mention && other.end <= mention.start)
     ) {
       mention.aside = true;
     }
   }
-  const paying = mentions.filter(
-    (mention) =>
-      mention.day > now.day &&
-      !mention.past &&
-      !mention.idle &&
-      !mention.negated &&
-      inClauseBeside(PAY_WORDS, text, mention.start, mention.end, clauses),
-  );
+  const paying = paidOn.filter((mention) => mention.day > now.day);
   if (paying.length === 0) {
     return;
   }
