@@ -107,6 +107,9 @@ export function withoutKeepWishes(raw: string, text: string): string {
 const STOP_WORD = "stop";
 const CONTACT_GERUNDS =
   /^(?:text|txt|tex|messag|msg|mssg|mesag|send|contact|bug|bother|harr?ass|hit|blow|spam|remind|writ|ping|call|email|mail|get|receiv|recieve|hound|pester|nag|badger|buzz|ring|blast|flood|notif|alert|robo|dm|sm|phon|reach|track|follow|stalk|chas|threat|hassl|annoy|wast|be(?=ing$)|begg|berat|tr|mes|mas|tes)[a-z]*ing$/;
+function atCustomer(word: string | undefined): boolean {
+  return word === "me" || word === "us";
+}
 const ARRIVAL_GERUNDS = /^(?:coming|comin|showing|popping|going|arriving|piling|pouring|landing)$/;
 // Round 18: a charge is no contact even when done to the customer ("stop charging me"), and an
 // adverb or prefix may stand between "stop" and the gerund ("stop double charging me", "stop
@@ -149,7 +152,6 @@ function stopExplained(words: readonly string[], found: number): boolean {
   // "stop testing me" (texting), "stop X-ing me": done to the customer, so a contact.
   const object = words[at + 2];
   // Done to the customer ("stop beeping at me") is contact whatever the verb.
-  const atCustomer = (word: string | undefined) => word === "me" || word === "us";
   const toCustomer = atCustomer(object) || (object === "at" && atCustomer(words[at + 3]));
   if (
     // Only "-ing": a dropped g ("parkin") would also take "again", "within", "certain", and
