@@ -13,6 +13,55 @@ function percentile(sorted: Float64Array, fraction: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * fraction))] ?? Number.NaN;
 }
 
+/**
+ * A fixed loop of float additions, timed, as a yardstick for the machine: this virtual machine's
+ * speed varies from day to day (the same code has read 8,000 and 20,000 classifications/s on
+ * different days), so a throughput figure is only comparable beside the speed the machine ran at.
+ */
+function referenceLoopNanoseconds(): number {
+  const steps = 30_000_000;
+  let best = Number.POSITIVE_INFINITY;
+  let sum = 0;
+  for (let round = 0; round < 3; round += 1) {
+    const started = process.hrtime.bigint();
+    for (let step = 0; step < steps; step += 1) {
+      sum += step * 0.5;
+    }
+    best = Math.min(best, Number(process.hrtime.bigint() - started) / steps);
+  }
+  return sum < 0 ? Number.NaN : best;
+}
+
+/**
+ * Dependent reads through a 4 MiB table in random order: the cache yardstick. The classifier's
+ * tables and compiled patterns live in cache, and on days this machine ran it at half speed the
+ * add loop above was as fast as ever while reads like these were several times slower.
+ */
+function referenceReadNanoseconds(): number {
+  const slots = 1 << 20;
+  const next = new Int32Array(slots);
+  for (let slot = 0; slot < slots; slot += 1) {
+    next[slot] = slot;
+  }
+  // Sattolo's shuffle makes one cycle through every slot, so no read can be guessed ahead.
+  let seed = 12_345;
+  for (let slot = slots - 1; slot > 0; slot -= 1) {
+    seed = (Math.imul(seed, 1_103_515_245) + 12_345) >>> 0;
+    const other = seed % slot;
+    const kept = next[slot] ?? 0;
+    next[slot] = next[other] ?? 0;
+    next[other] = kept;
+  }
+  const steps = 5_000_000;
+  let at = 0;
+  const started = process.hrtime.bigint();
+  for (let step = 0; step < steps; step += 1) {
+    at = next[at] ?? 0;
+  }
+  const nanoseconds = Number(process.hrtime.bigint() - started) / steps;
+  return at < 0 ? Number.NaN : nanoseconds;
+}
+
 export default async function classifyBench(): Promise<BenchReport> {
   const inputs = loadCorpus().map((entry) => ({
     text: entry.text,
@@ -60,6 +109,8 @@ export default async function classifyBench(): Promise<BenchReport> {
     latencies[index] = Number(process.hrtime.bigint() - before) / 1_000;
   }
   latencies.sort();
+  const reference = referenceLoopNanoseconds();
+  const read = referenceReadNanoseconds();
 
   return {
     name: "understanding: classifyReply (one core, labeled corpus)",
@@ -72,6 +123,8 @@ export default async function classifyBench(): Promise<BenchReport> {
       "p99 latency (µs)": Number(percentile(latencies, 0.99).toFixed(1)),
       "max latency (µs)": Number(percentile(latencies, 1).toFixed(1)),
       "target classifications/s": 20_000,
+      "machine yardstick: ns per add step": Number(reference.toFixed(2)),
+      "machine yardstick: ns per 4 MiB read": Number(read.toFixed(1)),
       checksum: Math.round(sink) % 1_000,
     },
   };
