@@ -74,11 +74,15 @@ const keepWishClause =
       );
 // A cheap first look, so only replies that could hold such a wish are split into clauses.
 const keepWishHint =
-  /(?<![a-z0-9])(?:(?:dont|do not|didnt|did not|no) (?:ever |me |nos )?(?:stop|quit|paren|pare|dejen|deje|dejes|pares|quiero que|queremos que|want|wanna|need|mean)|not (?:trying|looking|asking|wanting|meaning|going|gonna|here) to|(?:id|i d|would|wed|we d|ill|i will|well) (?:[a-z]+ )?be (?:[a-z]+ )?(?:lost|screwed|doomed|sunk|hopeless|a mess|a wreck))(?![a-z0-9])/;
+  /(?<![a-z0-9])(?:(?:dont|do not|didnt|did not|no) (?:ever |me |nos )?(?:stop|quit|paren|pare|dejen|deje|dejes|pares|quiero que|queremos que|want|wanna|need|mean)|not (?:trying|looking|asking|wanting|meaning|going|gonna|here) to|(?:id|i d|would|wed|we d|ill|i will|well) (?:[a-z]+ )?be (?:[a-z]+ )?(?:lost|screwed|doomed|sunk|hopeless|a mess|a wreck)|(?:keep|continue) (?:on |sending |the |your |these )?(?:texting|txting|messaging|texts?|txts?|messages?|msgs?|reminders?|reminding|sending))(?![a-z0-9])/;
+// A threat anywhere ("keep messaging me and see what happens, I'll sue") makes no wish to keep
+// sincere, so nothing is blanked as one.
+const keepWishThreat =
+  /(?<![a-z0-9])(?:see what happens|and see|i dare|dare you|or else|sue|suing|lawyer|attorney|report|reporting|block|blocking|fcc|ftc|bbb|police|court|regret|watch what)(?![a-z0-9])/;
 
 /** The reply with its clauses that wish to keep the messages blanked, or itself. */
 export function withoutKeepWishes(raw: string, text: string): string {
-  if (keepWishClause === null || !keepWishHint.test(text)) {
+  if (keepWishClause === null || !keepWishHint.test(text) || keepWishThreat.test(text)) {
     return text;
   }
   let result = text;
