@@ -89,6 +89,10 @@ function merge(): DateVocabulary {
 }
 
 const vocabulary = merge();
+// "Tuesday week", "Friday week": the coming such day and a week on (British and Irish English).
+for (const suffix of z.array(z.string()).parse(symbols.weekAfterSuffixes)) {
+  vocabulary.weekdaySuffixes[suffix] = "weekAfter";
+}
 
 const WEEKDAYS = wordAlternation(Object.keys(vocabulary.weekdays));
 const MONTHS = wordAlternation(Object.keys(vocabulary.months));
@@ -119,10 +123,11 @@ const incomeWords = LEXICONS.flatMap((lexicon) => lexicon.incomeWords);
 const INCOME_WORDS = incomeWords.length === 0 ? null : bounded(wordAlternation(incomeWords), "");
 /** How many words either side of "right now" / "ahorita" a word of paying may stand. */
 const PAYING_REACH = 3;
-// Weekday prefixes that name how long something lasts, not when it is done.
-const UNTIL_WORDS = new Set(["until", "till", "til"]);
 const words = (key: keyof typeof symbols): string =>
   z.array(z.string()).parse(symbols[key]).join("|");
+// Weekday prefixes that name how long something lasts, not when it is done ("working doubles
+// til thursday", "hasta el jueves trabajo doble").
+const UNTIL_WORDS = new Set(z.array(z.string()).parse(symbols.untilWeekdayPrefixes));
 // "went out Monday", "lo mandé el lunes": a payment told as sent right before a bare weekday
 // names the past such day, not a promise ("check goes out Monday", "lo mando el lunes" promise).
 // Kept to the few words before a weekday, after a word that makes the verb a future passive
@@ -158,6 +163,8 @@ const CAUSE_LEAD_CHARS = 12;
 export const SENT_WEEKDAY = "sent-weekday";
 /** Enough characters before a weekday for the verb, its object and a few words before them. */
 const SENT_LEAD_CHARS = 80;
+/** Rules that name a day of the calendar outright. */
+const CALENDAR_DATES = new Set(["numeric-date", "month-day", "weekday-date", "day-of-month"]);
 const SHIFTABLE = new Set(["numeric-date", "month-day", "weekday", "weekday-date", "day-of-month"]);
 // A day-of-month prefix and an ordinal word read together only when one language has both: "the
 // quince" in an English reply is a girl's fifteenth birthday party, not the 15th ("el quince" is).
@@ -738,7 +745,43 @@ export function findDates(text: string, now: LocalMoment, raw?: string): DateMen
     clauses ??= clauseStarts(raw, text);
     markAsides(text, now, mentions, clauses);
   }
+  if (mentions.length > 1) {
+    markHolidaysPassed(mentions);
+  }
   return mentions.sort((a, b) => a.start - b.start);
+}
+
+/** Whether a holiday mention is said with "after" ("after the holidays", "pasando las fiestas"). */
+function afterHoliday(mention: DateMention): boolean {
+  return (
+    mention.rule === "holiday" &&
+    Object.entries(HOLIDAY_SIDES).some(
+      ([relation, side]) => side > 0 && mention.text.startsWith(`${relation} `),
+    )
+  );
+}
+
+/**
+ * "el 3 de enero le pago, después de las fiestas": a holiday with "after" tells why a calendar
+ * date named on or after it is that one, and gives way to it; a date before it is a choice, and
+ * the later one wins as elsewhere.
+ */
+function markHolidaysPassed(mentions: readonly DateMention[]): void {
+  for (const holiday of mentions) {
+    if (
+      afterHoliday(holiday) &&
+      mentions.some(
+        (other) =>
+          CALENDAR_DATES.has(other.rule) &&
+          other.day >= holiday.day &&
+          !other.past &&
+          !other.idle &&
+          !other.negated,
+      )
+    ) {
+      holiday.aside = true;
+    }
+  }
 }
 
 /**
