@@ -89,10 +89,6 @@ function merge(): DateVocabulary {
 }
 
 const vocabulary = merge();
-// "Tuesday week", "Friday week": the coming such day and a week on (British and Irish English).
-for (const suffix of z.array(z.string()).parse(symbols.weekAfterSuffixes)) {
-  vocabulary.weekdaySuffixes[suffix] = "weekAfter";
-}
 
 const WEEKDAYS = wordAlternation(Object.keys(vocabulary.weekdays));
 const MONTHS = wordAlternation(Object.keys(vocabulary.months));
@@ -128,6 +124,11 @@ const words = (key: keyof typeof symbols): string =>
 // Weekday prefixes that name how long something lasts, not when it is done ("working doubles
 // til thursday", "hasta el jueves trabajo doble").
 const UNTIL_WORDS = new Set(z.array(z.string()).parse(symbols.untilWeekdayPrefixes));
+const WEEK_AFTER = z.array(z.string()).parse(symbols.weekAfterSuffixes);
+/** Words after "Friday week" that make "week" a subject of its own ("Friday, week has been rough"). */
+const WEEK_AFTER_BLOCKERS = z.array(z.string()).parse(symbols.weekAfterBlockers);
+/** "hoy es", "ya es": a weekday after them names today. */
+const TODAY_NAMED = z.array(z.string()).parse(symbols.todayNamedPrefixes);
 // "went out Monday", "lo mandé el lunes": a payment told as sent right before a bare weekday
 // names the past such day, not a promise ("check goes out Monday", "lo mando el lunes" promise).
 // Kept to the few words before a weekday, after a word that makes the verb a future passive
@@ -192,6 +193,8 @@ interface Rule {
   besidePaying?: boolean;
   /** Replaces earlier mentions it contains ("2 weeks from today" holds "today"). */
   absorbs?: boolean;
+  /** Only a match that lies in one clause of the raw reply ("Friday week", not "Friday, week has"). */
+  oneClause?: boolean;
   resolve: (
     match: RegExpExecArray,
     now: LocalMoment,
@@ -382,6 +385,16 @@ const RULES: Rule[] = [
     resolve: (_match, now) => ({ day: now.day }),
   },
   {
+    // "hoy es jueves le pago", "ya es sábado": the weekday named is today's (right or not), so
+    // beside a word of paying it is today, and it gives way to any other day named ("como ya es
+    // jueves mejor le pago el lunes").
+    name: "present",
+    weak: true,
+    besidePaying: true,
+    pattern: bounded(`(?:${wordAlternation(TODAY_NAMED)}) (?:${WEEKDAYS})`),
+    resolve: (_match, now) => ({ day: now.day }),
+  },
+  {
     // "open Saturdays", "every Friday", "los viernes": a recurring day. It still takes the place
     // of the weekday it holds, so the weekday rules below do not read it as the next such day.
     name: "habit",
@@ -441,6 +454,20 @@ const RULES: Rule[] = [
     resolve: (match, now) => {
       const day = nextDayOfMonth(now, Number(match[1]));
       return day === null ? null : { day };
+    },
+  },
+  {
+    // "Tuesday week", "Friday week": the coming such day and a week on (British and Irish
+    // English), only in one clause and not when "week" starts a clause of its own ("I'll pay
+    // Friday, week has been rough", "Friday week after I'll pay the rest").
+    name: "weekday",
+    oneClause: true,
+    pattern: bounded(
+      `(?:${WEEKDAYS}) (?:${wordAlternation(WEEK_AFTER)})(?! (?:${wordAlternation(WEEK_AFTER_BLOCKERS)})(?![a-z0-9]))`,
+    ),
+    resolve: (match, now) => {
+      const weekday = vocabulary.weekdays[match[0].split(" ")[0] ?? ""];
+      return weekday === undefined ? null : { day: nextWeekdayOnOrAfter(now.day + 1, weekday) + 7 };
     },
   },
   {
@@ -667,6 +694,12 @@ export function findDates(text: string, now: LocalMoment, raw?: string): DateMen
         );
       if (overlapping.length > 0 && !supersedes) {
         continue;
+      }
+      if (rule.oneClause === true) {
+        clauses ??= raw === undefined ? [0] : clauseStarts(raw, text);
+        if (clauses.some((clause) => clause > start && clause < end)) {
+          continue;
+        }
       }
       let idle = rule.idle === true;
       let busy = false;
