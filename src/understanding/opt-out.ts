@@ -80,6 +80,17 @@ const keepWishHint =
 const keepWishThreat =
   /(?<![a-z0-9])(?:see what happens|and see|i dare|dare you|or else|sue|suing|lawyer|attorney|report|reporting|block|blocking|fcc|ftc|bbb|police|court|regret|watch what)(?![a-z0-9])/;
 
+// "Keep texting me" is a wish only when sincere: beside a refusal or sarcasm ("keep texting me,
+// I'll keep ignoring it", "keep texting lol, see if I care", "..., nobody reads this number",
+// "..., I'm done", "..., this isnt my number") it dares, so such a wish to keep is not blanked.
+const KEEP_ON_WISH = /^(?:[a-z]+ )*?(?:keep|continue)(?![a-z0-9])/;
+const keepOnRefused =
+  /(?<![a-z0-9])(?:(?:im|i am|i m|were|we are|we re|i was|we were)(?: [a-z]+)? done|done with|(?:dont|do not|doesnt|does not|never|wont|will not|not gonna|not going to|didnt|did not)(?: even| really| ever)? (?:want|need|wanna|read|open|answer|look at|check|care)(?= (?:them|these|those|em|it|this|that|any|anything|your|ur|the|yours|about)(?![a-z0-9]))|(?:dont|do not|couldnt|could not) care|want nothing|nothing from you|ignor[a-z]*|see if i care|like i care|who cares|nobody cares|for all i care|as if|yeah right|sure buddy|good luck|whatever|(?:nobody|no one|noone|nobodys|no ones|nobody is|no one is) (?:reads?|reading|checks?|checking|uses?|using|answers?|answering|looks?|sees?|gonna)|(?:not|isnt|aint|is not) (?:my|mine)(?: (?:number|phone|cell))?|wrong (?:number|person)|changed (?:my|the) (?:number|phone)|new number|(?:delet[a-z]*|trash[a-z]*) (?:them|these|those|em|it|every|all|your|ur)|waste[a-z]*|pointless|useless|(?:never|not|wont|will not|aint|not gonna|not going to) (?:ever )?(?:pay|paying|gonna pay)|never will|leave me alone|go away|get lost)(?![a-z0-9])/;
+
+// The messages told to keep coming, in any form; beside such a refusal it is an opt-out.
+const keepOnForm =
+  /(?<![a-z0-9])(?:keep|continue) (?:on )?(?:(?:sending (?:me |us )?)?(?:(?:the|your|ur|these|those|yalls) (?:[a-z]+ )?)?(?:texts?|txts?|messages?|msgs?|reminders?|notifications?|alerts?)|texting|txting|messaging|reminding|sending)(?![a-z0-9])/;
+
 /** The reply with its clauses that wish to keep the messages blanked, or itself. */
 export function withoutKeepWishes(raw: string, text: string): string {
   if (keepWishClause === null || !keepWishHint.test(text) || keepWishThreat.test(text)) {
@@ -88,7 +99,7 @@ export function withoutKeepWishes(raw: string, text: string): string {
   let result = text;
   for (const clause of segments(raw)) {
     const wish = keepWishClause.exec(clause)?.[0];
-    if (wish === undefined) {
+    if (wish === undefined || (KEEP_ON_WISH.test(wish) && keepOnRefused.test(text))) {
       continue;
     }
     const at = result.indexOf(wish);
@@ -273,6 +284,14 @@ export function optOut(raw: string, normalized: string, repaired = false): OptOu
   const phrase = phraseMatch(visible, stop);
   if (phrase !== null) {
     return { intent: "STOP", confidence: 0.95, evidence: [`STOP phrase "${phrase}"`] };
+  }
+  const dared = keepOnForm.exec(visible)?.[0];
+  if (dared !== undefined && keepOnRefused.test(visible)) {
+    return {
+      intent: "STOP",
+      confidence: 0.9,
+      evidence: [`STOP keep told with a refusal "${dared}"`],
+    };
   }
   const refusal = refusalOfMessages.exec(visible)?.[0];
   if (refusal !== undefined) {
