@@ -129,6 +129,14 @@ const WEEK_AFTER = z.array(z.string()).parse(symbols.weekAfterSuffixes);
 const WEEK_AFTER_BLOCKERS = z.array(z.string()).parse(symbols.weekAfterBlockers);
 /** "hoy es", "ya es": a weekday after them names today. */
 const TODAY_NAMED = z.array(z.string()).parse(symbols.todayNamedPrefixes);
+// "now" names the day paid only as the paying verb's own adverb ("paying it now", "I'll pay now");
+// elsewhere it is the moment ("I will pay, I just don't have it now", "tight on money now").
+const VERB_BOUND_PRESENTS = new Set(z.array(z.string()).parse(symbols.verbBoundPresents));
+const BOUND_PRESENT_VERB = new RegExp(
+  `(?:^| )(?:${words("boundPresentVerbs")})(?: (?:${words("boundPresentObjects")})){0,2} $`,
+);
+/** Enough characters before "now" for its verb and two object words. */
+const BOUND_PRESENT_LEAD_CHARS = 40;
 // "went out Monday", "lo mandé el lunes": a payment told as sent right before a bare weekday
 // names the past such day, not a promise ("check goes out Monday", "lo mando el lunes" promise).
 // Kept to the few words before a weekday, after a word that makes the verb a future passive
@@ -371,7 +379,13 @@ const RULES: Rule[] = [
     weak: true,
     besidePaying: true,
     pattern: phrasePattern(vocabulary.presentDays),
-    resolve: (_match, now) => ({ day: now.day }),
+    resolve: (match, now) =>
+      VERB_BOUND_PRESENTS.has(match[0]) &&
+      !BOUND_PRESENT_VERB.test(
+        (match.input ?? "").slice(Math.max(0, match.index - BOUND_PRESENT_LEAD_CHARS), match.index),
+      )
+        ? null
+        : { day: now.day },
   },
   {
     // "dsps de las 5 le pago", "a las 3 le deposito": an hour of the day alone is today, beside a word
