@@ -127,6 +127,18 @@ const lexiconSchema = z.object({
      * (two clauses) and a bare "dont stop the texts" stay STOP.
      */
     keepWishes: z.array(z.string()).default([]),
+    /**
+     * Threats ("see what happens", "I'll report you"): a reply that holds one wishes nothing kept,
+     * so no clause of it is blanked as a keep wish.
+     */
+    keepThreats: z.array(z.string()).default([]),
+    /**
+     * Refusals and sarcasm ("I'm done", "see if I care", "nobody reads this number"): beside them
+     * "keep texting me" dares, and is an opt-out, not a wish to keep.
+     */
+    keepRefusals: z.array(z.string()).default([]),
+    /** The messages told to keep coming, in any form ("keep sending the reminders"). */
+    keepOnForms: z.array(z.string()).default([]),
   }),
   /** Words of paying; with a future date and nothing else matched, the reply is a promise. */
   payWords: z.array(z.string()),

@@ -57,6 +57,15 @@ const LONG_KEYWORD = 10;
 const SHORT_REPLY_TOKENS = 5;
 const TYPO_REPLY_TOKENS = 3;
 
+// A lexicon list of regular-expression sources as one whole-word pattern; null when no lexicon
+// has any, so an empty alternation never matches everywhere.
+function listPattern(
+  pick: (lexicon: (typeof LEXICONS)[number]) => readonly string[],
+): RegExp | null {
+  const sources = LEXICONS.flatMap(pick);
+  return sources.length === 0 ? null : bounded(sources.join("|"), "");
+}
+
 // An explicit wish to keep receiving ("don't stop the reminders, they help me", "not trying to
 // unsubscribe, just ..."), matched in one clause of the raw reply and blanked only when the reply
 // goes on after it.
@@ -77,29 +86,26 @@ const keepWishHint =
   /(?<![a-z0-9])(?:(?:dont|do not|didnt|did not|no) (?:ever |me |nos )?(?:stop|quit|paren|pare|dejen|deje|dejes|pares|quiero que|queremos que|want|wanna|need|mean)|not (?:trying|looking|asking|wanting|meaning|going|gonna|here) to|(?:id|i d|would|wed|we d|ill|i will|well) (?:[a-z]+ )?be (?:[a-z]+ )?(?:lost|screwed|doomed|sunk|hopeless|a mess|a wreck)|(?:keep|continue) (?:on |sending |the |your |these )?(?:texting|txting|messaging|texts?|txts?|messages?|msgs?|reminders?|reminding|sending))(?![a-z0-9])/;
 // A threat anywhere ("keep messaging me and see what happens, I'll sue") makes no wish to keep
 // sincere, so nothing is blanked as one.
-const keepWishThreat =
-  /(?<![a-z0-9])(?:see what happens|and see|i dare|dare you|or else|sue|suing|lawyer|attorney|report|reporting|block|blocking|fcc|ftc|bbb|police|court|regret|watch what)(?![a-z0-9])/;
+const keepWishThreat = listPattern((lexicon) => lexicon.optOut.keepThreats);
 
 // "Keep texting me" is a wish only when sincere: beside a refusal or sarcasm ("keep texting me,
 // I'll keep ignoring it", "keep texting lol, see if I care", "..., nobody reads this number",
 // "..., I'm done", "..., this isnt my number") it dares, so such a wish to keep is not blanked.
 const KEEP_ON_WISH = /^(?:[a-z]+ )*?(?:keep|continue)(?![a-z0-9])/;
-const keepOnRefused =
-  /(?<![a-z0-9])(?:(?:im|i am|i m|were|we are|we re|i was|we were)(?: [a-z]+)? done|done with|(?:dont|do not|doesnt|does not|never|wont|will not|not gonna|not going to|didnt|did not)(?: even| really| ever)? (?:want|need|wanna|read|open|answer|look at|check|care)(?= (?:them|these|those|em|it|this|that|any|anything|your|ur|the|yours|about)(?![a-z0-9]))|(?:dont|do not|couldnt|could not) care|want nothing|nothing from you|ignor[a-z]*|see if i care|like i care|who cares|nobody cares|for all i care|as if|yeah right|sure buddy|good luck|whatever|(?:nobody|no one|noone|nobodys|no ones|nobody is|no one is) (?:reads?|reading|checks?|checking|uses?|using|answers?|answering|looks?|sees?|gonna)|(?:not|isnt|aint|is not) (?:my|mine)(?: (?:number|phone|cell))?|wrong (?:number|person)|changed (?:my|the) (?:number|phone)|new number|(?:delet[a-z]*|trash[a-z]*) (?:them|these|those|em|it|every|all|your|ur)|waste[a-z]*|pointless|useless|(?:never|not|wont|will not|aint|not gonna|not going to) (?:ever )?(?:pay|paying|gonna pay)|never will|leave me alone|go away|get lost)(?![a-z0-9])/;
+const keepOnRefused = listPattern((lexicon) => lexicon.optOut.keepRefusals);
 
 // The messages told to keep coming, in any form; beside such a refusal it is an opt-out.
-const keepOnForm =
-  /(?<![a-z0-9])(?:keep|continue) (?:on )?(?:(?:sending (?:me |us )?)?(?:(?:the|your|ur|these|those|yalls) (?:[a-z]+ )?)?(?:texts?|txts?|messages?|msgs?|reminders?|notifications?|alerts?)|texting|txting|messaging|reminding|sending)(?![a-z0-9])/;
+const keepOnForm = listPattern((lexicon) => lexicon.optOut.keepOnForms);
 
 /** The reply with its clauses that wish to keep the messages blanked, or itself. */
 export function withoutKeepWishes(raw: string, text: string): string {
-  if (keepWishClause === null || !keepWishHint.test(text) || keepWishThreat.test(text)) {
+  if (keepWishClause === null || !keepWishHint.test(text) || keepWishThreat?.test(text) === true) {
     return text;
   }
   let result = text;
   for (const clause of segments(raw)) {
     const wish = keepWishClause.exec(clause)?.[0];
-    if (wish === undefined || (KEEP_ON_WISH.test(wish) && keepOnRefused.test(text))) {
+    if (wish === undefined || (KEEP_ON_WISH.test(wish) && keepOnRefused?.test(text) === true)) {
       continue;
     }
     const at = result.indexOf(wish);
@@ -285,8 +291,8 @@ export function optOut(raw: string, normalized: string, repaired = false): OptOu
   if (phrase !== null) {
     return { intent: "STOP", confidence: 0.95, evidence: [`STOP phrase "${phrase}"`] };
   }
-  const dared = keepOnForm.exec(visible)?.[0];
-  if (dared !== undefined && keepOnRefused.test(visible)) {
+  const dared = keepOnForm?.exec(visible)?.[0];
+  if (dared !== undefined && keepOnRefused?.test(visible) === true) {
     return {
       intent: "STOP",
       confidence: 0.9,
