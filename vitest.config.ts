@@ -10,6 +10,10 @@ export default defineConfig({
           name: "unit",
           include: ["test/unit/**/*.test.ts"],
           environment: "node",
+          // The thread machine's exhaustive walks over every reachable state take a few seconds,
+          // and past vitest's 5 s default on a loaded two-core VM (CI ran them at 5.4 s and 7.8 s
+          // once); a timeout is no speed check here, so they get room instead of flaking.
+          testTimeout: 30_000,
         },
       },
       {
