@@ -119,19 +119,20 @@ const incomeWords = LEXICONS.flatMap((lexicon) => lexicon.incomeWords);
 const INCOME_WORDS = incomeWords.length === 0 ? null : bounded(wordAlternation(incomeWords), "");
 /** How many words either side of "right now" / "ahorita" a word of paying may stand. */
 const PAYING_REACH = 3;
-const words = (key: keyof typeof symbols): string =>
-  z.array(z.string()).parse(symbols[key]).join("|");
+/** A word list of `symbols.json`, checked once at load. */
+const list = (key: keyof typeof symbols): string[] => z.array(z.string()).parse(symbols[key]);
+const words = (key: keyof typeof symbols): string => list(key).join("|");
 // Weekday prefixes that name how long something lasts, not when it is done ("working doubles
 // til thursday", "hasta el jueves trabajo doble").
-const UNTIL_WORDS = new Set(z.array(z.string()).parse(symbols.untilWeekdayPrefixes));
-const WEEK_AFTER = z.array(z.string()).parse(symbols.weekAfterSuffixes);
+const UNTIL_WORDS = new Set(list("untilWeekdayPrefixes"));
+const WEEK_AFTER = list("weekAfterSuffixes");
 /** Words after "Friday week" that make "week" a subject of its own ("Friday, week has been rough"). */
-const WEEK_AFTER_BLOCKERS = z.array(z.string()).parse(symbols.weekAfterBlockers);
+const WEEK_AFTER_BLOCKERS = list("weekAfterBlockers");
 /** "hoy es", "ya es": a weekday after them names today. */
-const TODAY_NAMED = z.array(z.string()).parse(symbols.todayNamedPrefixes);
+const TODAY_NAMED = list("todayNamedPrefixes");
 // "now" names the day paid only as the paying verb's own adverb ("paying it now", "I'll pay now");
 // elsewhere it is the moment ("I will pay, I just don't have it now", "tight on money now").
-const VERB_BOUND_PRESENTS = new Set(z.array(z.string()).parse(symbols.verbBoundPresents));
+const VERB_BOUND_PRESENTS = new Set(list("verbBoundPresents"));
 const BOUND_PRESENT_VERB = new RegExp(
   `(?:^| )(?:${words("boundPresentVerbs")})(?: (?:${words("boundPresentObjects")})){0,2} $`,
 );
@@ -909,7 +910,7 @@ export function pickPromiseDate(mentions: readonly DateMention[]): DateMention |
 
 // Words of a time gone by that the date rules do not resolve ("ayer", "anoche", "last week",
 // "hace 3 días"); a weekday said as past ("el viernes pasado") is a past date mention already.
-const PAST_TIME = bounded(z.array(z.string()).parse(symbols.pastTimes).join("|"), "");
+const PAST_TIME = bounded(words("pastTimes"), "");
 
 /** Whether the reply tells of a time gone by: a past date mention, or a word of one. */
 export function toldPast(mentions: readonly DateMention[], normalized: string): boolean {
