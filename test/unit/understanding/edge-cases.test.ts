@@ -437,3 +437,47 @@ describe("a present followed by what the customer is doing", () => {
     ).toMatchObject({ intent: "PROMISE", promiseDate: "2027-05-20" });
   });
 });
+
+// The date rules of rounds 25 and 26 each have corpus lines, but the corpus test only holds the
+// share of right dates to its target; these fail on the first wrong day.
+describe("dates read in rounds 25 and 26", () => {
+  const march = { now: new Date("2027-03-10T18:00:00Z"), timeZone: "America/Chicago" };
+
+  it("reads 'Friday week' as the coming Friday and seven days, only in one clause", () => {
+    expect(classifyReply("I'll pay Friday week", march).promiseDate).toBe("2027-03-19");
+    expect(classifyReply("I'll pay Friday, week has been rough", march).promiseDate).toBe(
+      "2027-03-12",
+    );
+  });
+
+  it("lets 'hasta el jueves' and 'ya es fin de semana' give way to the day paid", () => {
+    expect(
+      classifyReply("el viernes le pago, hasta el jueves trabajo doble", march).promiseDate,
+    ).toBe("2027-03-12");
+    expect(classifyReply("hasta el jueves le pago", march).promiseDate).toBe("2027-03-11");
+    expect(classifyReply("el lunes le pago, ya es fin de semana", march).promiseDate).toBe(
+      "2027-03-15",
+    );
+  });
+
+  it("reads today from 'hoy es <weekday>' and from 'now' only as the paying verb's", () => {
+    expect(classifyReply("hoy es miercoles le pago", march).promiseDate).toBe("2027-03-10");
+    expect(classifyReply("paying it now", march).promiseDate).toBe("2027-03-10");
+    expect(classifyReply("I will pay, I just don't have it now", march)).toMatchObject({
+      intent: "PROMISE",
+      promiseDate: null,
+    });
+  });
+
+  it("keeps a calendar date named after the holidays, and reads 'a principios del otro mes'", () => {
+    expect(
+      classifyReply("el 3 de enero le pago, después de las fiestas", {
+        now: new Date("2026-12-20T23:45:00Z"),
+        timeZone: "America/New_York",
+      }).promiseDate,
+    ).toBe("2027-01-03");
+    expect(classifyReply("a principios del otro mes le pago", march).promiseDate).toBe(
+      "2027-04-01",
+    );
+  });
+});
