@@ -100,3 +100,50 @@ export function weekdayBesideHoliday(
   }
   return null;
 }
+
+const SATURDAY = 6;
+const SUNDAY = 0;
+const MONDAY = 1;
+const TUESDAY = 2;
+
+/**
+ * The days off a holiday makes with its weekend: Saturday to a Monday holiday (Memorial Day,
+ * Labor Day), a Thursday or Friday holiday to Sunday (Thanksgiving's four days), and a weekend
+ * holiday with the weekday it is observed on.
+ */
+function weekendSpan(holiday: number): { first: number; last: number } {
+  const weekday = weekdayOf(holiday);
+  if (weekday === SATURDAY || weekday === SUNDAY) {
+    return { first: holiday - 1, last: holiday + 1 };
+  }
+  if (weekday === MONDAY || weekday === TUESDAY) {
+    return { first: holiday - ((weekday - SATURDAY + 7) % 7), last: holiday };
+  }
+  return { first: holiday, last: nextWeekdayOnOrAfter(holiday, SUNDAY) };
+}
+
+/**
+ * A day beside the holiday's long weekend, for its first occurrence that puts the day on or after
+ * `today`: the day after it (`side` > 0: "after Memorial Day weekend" is the Tuesday), the day
+ * before it (`side` < 0), or its Saturday ("Labor Day weekend").
+ */
+export function besideHolidayWeekend(
+  id: string,
+  side: number,
+  today: number,
+  year: number,
+): number | null {
+  const rule = RULES[id];
+  if (rule === undefined) {
+    return null;
+  }
+  for (const candidateYear of [year - 1, year, year + 1]) {
+    const { first, last } = weekendSpan(rule(candidateYear));
+    const day =
+      side > 0 ? last + side : side < 0 ? first + side : nextWeekdayOnOrAfter(first, SATURDAY);
+    if (day >= today) {
+      return day;
+    }
+  }
+  return null;
+}

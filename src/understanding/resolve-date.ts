@@ -10,7 +10,7 @@ import {
   startOfMonth,
   validDay,
 } from "./calendar.js";
-import { isHoliday, nextHoliday, weekdayBesideHoliday } from "./holidays.js";
+import { besideHolidayWeekend, isHoliday, nextHoliday, weekdayBesideHoliday } from "./holidays.js";
 import { type DateVocabulary, LEXICONS } from "./lexicon.js";
 import symbols from "./lexicons/symbols.json" with { type: "json" };
 import { clauseStarts } from "./normalize.js";
@@ -125,9 +125,12 @@ const words = (key: keyof typeof symbols): string => list(key).join("|");
 // Weekday prefixes that name how long something lasts, not when it is done ("working doubles
 // til thursday", "hasta el jueves trabajo doble").
 const UNTIL_WORDS = new Set(list("untilWeekdayPrefixes"));
+// "Friday week", "monday week": a suffix that puts the weekday a week on (British and Irish
+// English), unless "week" is the subject of what follows ("Friday, week has been rough").
 const WEEK_AFTER = list("weekAfterSuffixes");
-/** Words after "Friday week" that make "week" a subject of its own ("Friday, week has been rough"). */
-const WEEK_AFTER_BLOCKERS = list("weekAfterBlockers");
+const WEEK_AFTER_BLOCKED = new RegExp(`^ (?:${words("weekAfterBlockers")})(?![a-z0-9])`);
+/** "Memorial Day weekend": the holiday's long weekend. */
+const HOLIDAY_WEEKENDS = wordAlternation(list("holidayWeekends"));
 /** "hoy es", "ya es": a weekday after them names today. */
 const TODAY_NAMED = list("todayNamedPrefixes");
 // "now" names the day paid only as the paying verb's own adverb ("paying it now", "I'll pay now");
@@ -202,8 +205,13 @@ interface Rule {
   besidePaying?: boolean;
   /** Replaces earlier mentions it contains ("2 weeks from today" holds "today"). */
   absorbs?: boolean;
-  /** Only a match that lies in one clause of the raw reply ("Friday week", not "Friday, week has"). */
-  oneClause?: boolean;
+  /**
+   * The group of a trailing suffix that belongs to the day only in the day's clause of the raw
+   * reply: across a clause break the match is read without it ("Friday, week has been rough").
+   */
+  clauseSuffix?: number;
+  /** Whether what follows the suffix in its clause makes it no suffix ("Friday week has been"). */
+  suffixBlocked?: (suffix: string, rest: string) => boolean;
   resolve: (
     match: RegExpExecArray,
     now: LocalMoment,
@@ -348,9 +356,11 @@ const RULES: Rule[] = [
     },
   },
   {
+    // "after Thanksgiving", "para navidad"; "after Memorial Day weekend" is the day after the
+    // long weekend the holiday makes (the Tuesday), not the day after the holiday.
     name: "holiday",
     pattern: bounded(
-      `(?:(${wordAlternation(Object.keys(vocabulary.holidayRelations))}) )?(?:the )?(${wordAlternation(Object.keys(vocabulary.holidays))})`,
+      `(?:(${wordAlternation(Object.keys(vocabulary.holidayRelations))}) )?(?:the )?(${wordAlternation(Object.keys(vocabulary.holidays))})(?: (${HOLIDAY_WEEKENDS}))?`,
     ),
     resolve: (match, now) => {
       const id = match[2] === undefined ? undefined : vocabulary.holidays[match[2]];
@@ -359,7 +369,11 @@ const RULES: Rule[] = [
       }
       const said = match[1] === undefined ? 0 : (vocabulary.holidayRelations[match[1]] ?? 0);
       const relation = said < 0 && RANGE_ENDS.has(id) ? 0 : said;
-      const day = nextHoliday(id, relation, now.day, fieldsOf(now.day).year);
+      const year = fieldsOf(now.day).year;
+      const day =
+        match[3] === undefined
+          ? nextHoliday(id, relation, now.day, year)
+          : besideHolidayWeekend(id, relation, now.day, year);
       // A holiday named without "after"/"para" is as often a greeting as a date.
       if (day === null) {
         return null;
@@ -472,31 +486,24 @@ const RULES: Rule[] = [
     },
   },
   {
-    // "Tuesday week", "Friday week": the coming such day and a week on (British and Irish
-    // English), only in one clause and not when "week" starts a clause of its own ("I'll pay
-    // Friday, week has been rough", "Friday week after I'll pay the rest").
+    // "next Friday", "el viernes que viene", "a week from Friday", "Friday week" (the coming such
+    // day and a week on). A suffix counts only in the weekday's clause: "I'll pay Friday, last
+    // week was rough" pays this Friday.
     name: "weekday",
-    oneClause: true,
+    clauseSuffix: 3,
     pattern: bounded(
-      `(?:${WEEKDAYS}) (?:${wordAlternation(WEEK_AFTER)})(?! (?:${wordAlternation(WEEK_AFTER_BLOCKERS)})(?![a-z0-9]))`,
+      `(?:(${wordAlternation(Object.keys(vocabulary.weekdayPrefixes))}) )?(${WEEKDAYS})(?: (${wordAlternation([...Object.keys(vocabulary.weekdaySuffixes), ...WEEK_AFTER])}))?`,
     ),
-    resolve: (match, now) => {
-      const weekday = vocabulary.weekdays[match[0].split(" ")[0] ?? ""];
-      return weekday === undefined ? null : { day: nextWeekdayOnOrAfter(now.day + 1, weekday) + 7 };
-    },
-  },
-  {
-    name: "weekday",
-    pattern: bounded(
-      `(?:(${wordAlternation(Object.keys(vocabulary.weekdayPrefixes))}) )?(${WEEKDAYS})(?: (${wordAlternation(Object.keys(vocabulary.weekdaySuffixes))}))?`,
-    ),
+    suffixBlocked: (suffix, rest) => WEEK_AFTER.includes(suffix) && WEEK_AFTER_BLOCKED.test(rest),
     resolve: (match, now) => {
       const weekday = match[2] === undefined ? undefined : vocabulary.weekdays[match[2]];
       if (weekday === undefined) {
         return null;
       }
       const prefix = match[1] === undefined ? "plain" : vocabulary.weekdayPrefixes[match[1]];
-      const suffix = match[3] === undefined ? undefined : vocabulary.weekdaySuffixes[match[3]];
+      // A suffix not in the lexicon is one of WEEK_AFTER.
+      const suffix =
+        match[3] === undefined ? undefined : (vocabulary.weekdaySuffixes[match[3]] ?? "weekAfter");
       const kind = suffix ?? prefix ?? "plain";
       const nextWeek = mondayOf(now.day) + 7 + ((weekday + 6) % 7);
       switch (kind) {
@@ -582,6 +589,18 @@ const RULES: Rule[] = [
     },
   },
 ];
+
+/** The match read without a trailing group, cut to `length` characters. */
+function withoutGroup(match: RegExpExecArray, group: number, length: number): RegExpExecArray {
+  const parts: (string | undefined)[] = [...match];
+  parts[0] = match[0].slice(0, length);
+  parts[group] = undefined;
+  return Object.assign(parts, {
+    index: match.index,
+    input: match.input,
+    groups: match.groups,
+  }) as RegExpExecArray;
+}
 
 /** Whether a plain weekday ("Monday", "el lunes", "on Monday") follows a payment told as sent. */
 function sentBefore(rule: Rule, match: RegExpExecArray, text: string): boolean {
@@ -695,8 +714,22 @@ export function findDates(text: string, now: LocalMoment, raw?: string): DateMen
   let clauses: number[] | undefined;
   for (const rule of RULES) {
     rule.pattern.lastIndex = 0;
-    for (let match = rule.pattern.exec(text); match !== null; match = rule.pattern.exec(text)) {
-      const start = match.index;
+    for (let found = rule.pattern.exec(text); found !== null; found = rule.pattern.exec(text)) {
+      const start = found.index;
+      let match = found;
+      const suffix = rule.clauseSuffix === undefined ? undefined : found[rule.clauseSuffix];
+      if (rule.clauseSuffix !== undefined && suffix !== undefined) {
+        clauses ??= raw === undefined ? [0] : clauseStarts(raw, text);
+        const whole = start + found[0].length;
+        const cut = whole - suffix.length - 1;
+        const next = clauses.find((clause) => clause >= whole) ?? text.length;
+        if (
+          clauses.some((clause) => clause > cut && clause < whole) ||
+          rule.suffixBlocked?.(suffix, text.slice(whole, next)) === true
+        ) {
+          match = withoutGroup(found, rule.clauseSuffix, cut - start);
+        }
+      }
       const end = start + match[0].length;
       const overlapping = mentions.filter((taken) => start < taken.end && end > taken.start);
       // A firmer phrase around a part of the day ("mañana en la tarde") replaces it; any other
@@ -709,12 +742,6 @@ export function findDates(text: string, now: LocalMoment, raw?: string): DateMen
         );
       if (overlapping.length > 0 && !supersedes) {
         continue;
-      }
-      if (rule.oneClause === true) {
-        clauses ??= raw === undefined ? [0] : clauseStarts(raw, text);
-        if (clauses.some((clause) => clause > start && clause < end)) {
-          continue;
-        }
       }
       let idle = rule.idle === true;
       let busy = false;

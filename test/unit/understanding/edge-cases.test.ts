@@ -448,6 +448,17 @@ describe("dates read in rounds 25 and 26", () => {
     expect(classifyReply("I'll pay Friday, week has been rough", march).promiseDate).toBe(
       "2027-03-12",
     );
+    // Round 27: one weekday rule; a blocker only counts in the weekday's clause, and every
+    // suffix stays in it ("last week" after a comma is no suffix of "Friday").
+    expect(classifyReply("can I pay monday week? got a lot going on", march).promiseDate).toBe(
+      "2027-03-22",
+    );
+    expect(classifyReply("I'll pay Friday week has been rough", march).promiseDate).toBe(
+      "2027-03-12",
+    );
+    expect(classifyReply("I'll pay Friday, last week was rough", march).promiseDate).toBe(
+      "2027-03-12",
+    );
   });
 
   it("lets 'hasta el jueves' and 'ya es fin de semana' give way to the day paid", () => {
@@ -479,5 +490,37 @@ describe("dates read in rounds 25 and 26", () => {
     expect(classifyReply("a principios del otro mes le pago", march).promiseDate).toBe(
       "2027-04-01",
     );
+  });
+});
+
+describe("dates read in round 27", () => {
+  const at = (now: string) => ({ now: new Date(now), timeZone: "America/Chicago" });
+
+  it("reads a holiday's long weekend: after it the Tuesday, before it the Friday", () => {
+    expect(
+      classifyReply("I'll pay after Memorial Day weekend", at("2027-05-20T18:00:00Z")).promiseDate,
+    ).toBe("2027-06-01");
+    expect(
+      classifyReply("I'll pay before labor day weekend", at("2027-08-20T15:00:00Z")).promiseDate,
+    ).toBe("2027-09-03");
+    expect(
+      classifyReply("paying after thanksgiving weekend", at("2027-11-10T15:00:00Z")).promiseDate,
+    ).toBe("2027-11-29");
+  });
+
+  it("reads a lunch break as today until it is over, and 'before the week is out'", () => {
+    expect(
+      classifyReply("I'll pay it on my lunch break", at("2027-10-08T14:00:00Z")).promiseDate,
+    ).toBe("2027-10-08");
+    expect(
+      classifyReply("I'll pay it on my lunch break", at("2027-10-09T01:00:00Z")).promiseDate,
+    ).toBe("2027-10-09");
+    expect(
+      classifyReply("I'll get that paid before the week is out", at("2027-08-10T15:00:00Z"))
+        .promiseDate,
+    ).toBe("2027-08-13");
+    expect(
+      classifyReply("ill take care of it this wknd", at("2027-07-06T00:55:00Z")).promiseDate,
+    ).toBe("2027-07-10");
   });
 });
