@@ -360,8 +360,8 @@ export function secondOpinion(
 
 /**
  * Whether the reply forbids what the model proposes, whatever its weights: the proposed intent's
- * hard negatives in the reply, a wish to keep the reminders against STOP, and the word and date
- * vetoes above.
+ * hard negatives in the reply, a wish to keep the reminders against STOP, HELP over a dispute
+ * that asks nothing, and the word and date vetoes above.
  */
 export function vetoed(
   decision: RuleDecision,
@@ -376,6 +376,9 @@ export function vetoed(
     // A wish to keep the reminders ("don't stop these, they help") is no opt-out either.
     (opinion.intent === "STOP" && withoutKeepWishes(raw, normalized) !== normalized) ||
     wordVeto(decision, opinion.intent, normalized) ||
+    // "esto es una estafa" disputes and "¿esto es una estafa?" asks: the same words to the
+    // model, which never sees the question mark, so a dispute that asks nothing is no question.
+    (decision.intent === "DISPUTE" && opinion.intent === "HELP" && !asking) ||
     dateVeto(decision, opinion.intent, opinion.probability, normalized, asking, dates)
   );
 }

@@ -196,6 +196,12 @@ describe("what the model may not propose, whatever its weights", () => {
     ).toBe(false);
   });
 
+  it("HELP over a dispute that asks nothing (the model never sees the question mark)", () => {
+    const scam = { ...decision("DISPUTE", 0.75), matchedIntents: ["DISPUTE", "HELP"] as const };
+    expect(forbids(scam, opinion("HELP", 0.9), "esto es una estafa")).toBe(true);
+    expect(forbids(scam, opinion("HELP", 0.9), "esto es una estafa?")).toBe(false);
+  });
+
   it("a reply's hard negatives for the intent, and STOP against a wish to keep the reminders", () => {
     expect(
       forbids(
