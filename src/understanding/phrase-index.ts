@@ -17,6 +17,9 @@ function isWordChar(text: string, at: number): boolean {
 type Candidates = readonly number[];
 const NONE: Candidates = [];
 
+/** Lists `merge` made for one word, not shared by others. */
+const merged = new WeakSet<Candidates>();
+
 function merge(lists: readonly Candidates[]): Candidates {
   const all = new Set<number>();
   for (const list of lists) {
@@ -24,27 +27,111 @@ function merge(lists: readonly Candidates[]): Candidates {
       all.add(index);
     }
   }
-  return [...all].sort((a, b) => a - b);
+  const list = [...all].sort((a, b) => a - b);
+  merged.add(list);
+  return list;
 }
 
 /**
- * What each table answered for a word, by table id: a reply's words are looked up once, not once
- * per list. Bounded, since replies bring new words (names, typos) for as long as the server runs.
+ * Every word some phrase needs second, by a small number: a candidate's second-word check compares
+ * numbers in the flat plan below instead of looking the reply's word up in a set per phrase, the
+ * largest single cost of the index when each set lookup missed the cache.
  */
-type WordRow = (Candidates | undefined)[];
+const secondIds = new Map<string, number>();
+/** The id of a word no phrase needs second, and of "no next word". */
+const NO_SECOND = -1;
+
+/**
+ * What each table answered for a word, by table id, and the word's second-word id: a reply's words
+ * are looked up once, not once per list. Bounded, since replies bring new words (names, typos)
+ * for as long as the server runs.
+ */
+interface WordRow {
+  readonly secondId: number;
+  readonly plans: (Plan | undefined)[];
+}
 const rows = new Map<string, WordRow>();
 const MAX_ROWS = 20_000;
 let tables = 0;
 
+function secondIdOf(word: string): number {
+  let id = secondIds.get(word);
+  if (id === undefined) {
+    id = secondIds.size;
+    secondIds.set(word, id);
+    // Rows and the last scan hold ids read before this word had one.
+    rows.clear();
+    lastText = null;
+  }
+  return id;
+}
+
+/**
+ * A word's candidates laid out flat for one pass: per phrase its index, then the count of the
+ * second-word ids it needs (ANY_SECOND: no need) and those ids in ascending order.
+ */
+type Plan = readonly number[];
+const EMPTY_PLAN: Plan = [];
+const ANY_SECOND = -1;
+/** Beyond this many ids a second-word check searches by halves. */
+const LINEAR_IDS = 16;
+
+function planOf(candidates: Candidates, seconds: readonly (readonly number[] | null)[]): Plan {
+  if (candidates.length === 0) {
+    return EMPTY_PLAN;
+  }
+  const plan: number[] = [];
+  for (const index of candidates) {
+    const ids = seconds[index] ?? null;
+    plan.push(index, ids === null ? ANY_SECOND : ids.length);
+    if (ids !== null) {
+      plan.push(...ids);
+    }
+  }
+  return plan;
+}
+
+/** Whether the sorted ids `plan[from, from + count)` hold `id`. */
+function holdsId(plan: Plan, from: number, count: number, id: number): boolean {
+  if (count <= LINEAR_IDS) {
+    for (let at = from; at < from + count; at += 1) {
+      const own = plan[at] ?? NO_SECOND;
+      if (own >= id) {
+        return own === id;
+      }
+    }
+    return false;
+  }
+  let low = from;
+  let high = from + count - 1;
+  while (low <= high) {
+    const middle = (low + high) >>> 1;
+    const own = plan[middle] ?? NO_SECOND;
+    if (own === id) {
+      return true;
+    }
+    if (own < id) {
+      low = middle + 1;
+    } else {
+      high = middle - 1;
+    }
+  }
+  return false;
+}
+
 /** Where phrases may begin: by whole first word, by the first word's beginning, or off a word. */
 class StartTable {
   private readonly id = tables++;
+  /** Per phrase, the ids of the words it needs second (null: any). */
+  constructor(private readonly seconds: readonly (readonly number[] | null)[]) {}
+  /** Plans by the candidate list they lay out: words that resolve to one list share its plan. */
+  private readonly plans = new Map<Candidates, Plan>();
   private readonly words = new Map<string, number[]>();
   private readonly prefixes = new Map<string, number[]>();
   private readonly anywhere: number[] = [];
   private prefixLengths: number[] = [];
   /** The phrases that may begin off a word. */
-  offWords: Candidates = [];
+  offWords: Plan = EMPTY_PLAN;
 
   add(index: number, words: Iterable<string>, prefixes: Iterable<string>, any: boolean): void {
     for (const word of words) {
@@ -71,8 +158,9 @@ class StartTable {
     this.prefixLengths = [...new Set([...this.prefixes.keys()].map((key) => key.length))].sort(
       (a, b) => a - b,
     );
-    // Phrases are added in source order, so this list is already in order.
-    this.offWords = this.anywhere;
+    // Phrases are added in source order, so this list is already in order. Off a word second words
+    // say nothing, so the plan is read without its checks.
+    this.offWords = planOf(this.anywhere, []);
   }
 
   /** Every phrase that may begin at `word`: its own and its beginnings'. */
@@ -98,11 +186,19 @@ class StartTable {
   }
 
   /** The phrases that may begin at a word of the text, its row of answers given. */
-  candidates(word: string, row: WordRow): Candidates {
-    let found = row[this.id];
+  candidates(word: string, row: WordRow): Plan {
+    let found = row.plans[this.id];
     if (found === undefined) {
-      found = this.resolve(word);
-      row[this.id] = found;
+      const candidates = this.resolve(word);
+      found = this.plans.get(candidates);
+      if (found === undefined) {
+        found = planOf(candidates, this.seconds);
+        // Merged lists are made per word; only the shared ones are worth keeping by identity.
+        if (!merged.has(candidates)) {
+          this.plans.set(candidates, found);
+        }
+      }
+      row.plans[this.id] = found;
     }
     return found;
   }
@@ -119,9 +215,9 @@ let starts: number[] = [];
 let startWords: (string | null)[] = [];
 /** That word's row of answers (an empty row off a word). */
 let startRows: WordRow[] = [];
-/** The next word after each of `starts`' word. */
-let followers: (string | undefined)[] = [];
-const OFF_WORD: WordRow = [];
+/** The second-word id of the next word after each of `starts`' word. */
+let followers: number[] = [];
+const OFF_WORD: WordRow = { secondId: NO_SECOND, plans: [] };
 
 function rowOf(word: string): WordRow {
   let row = rows.get(word);
@@ -129,7 +225,7 @@ function rowOf(word: string): WordRow {
     if (rows.size >= MAX_ROWS) {
       rows.clear();
     }
-    row = [];
+    row = { secondId: secondIds.get(word) ?? NO_SECOND, plans: [] };
     rows.set(word, row);
   }
   return row;
@@ -152,14 +248,15 @@ function scan(text: string): void {
         end += 1;
       }
       const word = text.slice(at, end);
+      const row = rowOf(word);
       if (lastWord >= 0) {
-        followers[lastWord] = word;
+        followers[lastWord] = row.secondId;
       }
       lastWord = starts.length;
       starts.push(at);
       startWords.push(word);
-      startRows.push(rowOf(word));
-      followers.push(undefined);
+      startRows.push(row);
+      followers.push(NO_SECOND);
       at = end;
     } else {
       // Off a word, a phrase may begin only where the character before is no word character.
@@ -167,18 +264,68 @@ function scan(text: string): void {
         starts.push(at);
         startWords.push(null);
         startRows.push(OFF_WORD);
-        followers.push(undefined);
+        followers.push(NO_SECOND);
       }
       at += 1;
     }
   }
+  markGrams(text);
   lastText = text;
 }
 
-/** Whether the text holds one of the pieces at or after `from`. */
-function holdsAny(text: string, pieces: readonly string[], from: number): boolean {
-  for (const piece of pieces) {
-    if (text.indexOf(piece, from) >= 0) {
+/**
+ * Which three-character runs the last scanned text holds, as bits of a 15-bit key: a required
+ * piece whose first three characters the text lacks cannot be in it, so most failing checks end
+ * on one bit instead of a search through the text. Keys may collide (digits share letters' low
+ * bits), which only sends a check on to the search.
+ */
+const GRAM_BITS = 1 << 15;
+const grams = new Uint32Array(GRAM_BITS >>> 5);
+/** The words of `grams` set by the last scan, to clear at the next. */
+let gramWords: number[] = [];
+const NO_GRAM = -1;
+
+function gramKey(text: string, at: number): number {
+  return (
+    ((text.charCodeAt(at) & 31) << 10) |
+    ((text.charCodeAt(at + 1) & 31) << 5) |
+    (text.charCodeAt(at + 2) & 31)
+  );
+}
+
+function markGrams(text: string): void {
+  for (const word of gramWords) {
+    grams[word] = 0;
+  }
+  gramWords = [];
+  for (let at = 0; at + 3 <= text.length; at += 1) {
+    const key = gramKey(text, at);
+    const word = key >>> 5;
+    if (grams[word] === 0) {
+      gramWords.push(word);
+    }
+    grams[word] = (grams[word] ?? 0) | (1 << (key & 31));
+  }
+}
+
+/** A piece's first three characters as a key, or NO_GRAM when it is shorter. */
+function pieceKey(piece: string): number {
+  return piece.length < 3 ? NO_GRAM : gramKey(piece, 0);
+}
+
+/** Whether the scanned text holds one of the pieces at or after `from`. */
+function holdsAny(
+  text: string,
+  pieces: readonly string[],
+  keys: readonly number[],
+  from: number,
+): boolean {
+  for (let index = 0; index < pieces.length; index += 1) {
+    const key = keys[index] ?? NO_GRAM;
+    if (key !== NO_GRAM && ((grams[key >>> 5] ?? 0) & (1 << (key & 31))) === 0) {
+      continue;
+    }
+    if (text.indexOf(pieces[index] ?? "", from) >= 0) {
       return true;
     }
   }
@@ -204,20 +351,28 @@ function stickyPhrase(source: string): RegExp {
  */
 export class PhraseIndex {
   private readonly phrases: readonly RegExp[];
-  /** Per phrase, the words it must have second when it begins at a word (null: any or none). */
-  private readonly seconds: readonly (ReadonlySet<string> | null)[];
   /** Per phrase, text of which every match holds one piece (null: none known). */
   private readonly required: readonly (readonly string[] | null)[];
+  /** Per phrase, its required pieces' keys in `grams`. */
+  private readonly requiredKeys: readonly (readonly number[] | null)[];
   /** At the text's first position, where "^..." phrases may match too. */
-  private readonly atStart = new StartTable();
-  private readonly elsewhere = new StartTable();
+  private readonly atStart: StartTable;
+  private readonly elsewhere: StartTable;
   /** Whether any phrase may begin at a position that starts no word. */
   private readonly beginsOffWords: boolean;
 
   private constructor(readonly sources: readonly string[]) {
     this.phrases = sources.map(stickyPhrase);
-    this.seconds = sources.map(secondWords);
+    // Per phrase, the ids of the words it must have second when it begins at a word (null: any
+    // or none).
+    const seconds = sources.map((source) => {
+      const words = secondWords(source);
+      return words === null ? null : [...words].map(secondIdOf).sort((a, b) => a - b);
+    });
+    this.atStart = new StartTable(seconds);
+    this.elsewhere = new StartTable(seconds);
     this.required = sources.map(requiredPieces);
+    this.requiredKeys = this.required.map((pieces) => pieces?.map(pieceKey) ?? null);
     let offWords = false;
     sources.forEach((source, index) => {
       const first = firstWords(source);
@@ -242,27 +397,36 @@ export class PhraseIndex {
   }
 
   /**
-   * The first candidate that matches at `at`. `next` is the word after the one at `at` (undefined
-   * at the last word), or null off a word, where second words say nothing.
+   * The first candidate of `plan` that matches at `at`. `next` is the second-word id of the word
+   * after the one at `at` (NO_SECOND at the last word); off a word (`checkSeconds` false) second
+   * words say nothing.
    */
   private tryAt(
     text: string,
     at: number,
-    candidates: Candidates,
-    next: string | undefined | null,
+    plan: Plan,
+    next: number,
+    checkSeconds: boolean,
   ): RegExpExecArray | null {
-    for (const index of candidates) {
-      const seconds = this.seconds[index];
+    let step = 0;
+    while (step < plan.length) {
+      const index = plan[step] ?? 0;
+      const count = plan[step + 1] ?? ANY_SECOND;
+      const ids = step + 2;
+      step = count === ANY_SECOND ? ids : ids + count;
       if (
-        next !== null &&
-        seconds !== null &&
-        seconds !== undefined &&
-        (next === undefined || !seconds.has(next))
+        checkSeconds &&
+        count !== ANY_SECOND &&
+        (next === NO_SECOND || !holdsId(plan, ids, count, next))
       ) {
         continue;
       }
       const pieces = this.required[index];
-      if (pieces !== null && pieces !== undefined && !holdsAny(text, pieces, at)) {
+      if (
+        pieces !== null &&
+        pieces !== undefined &&
+        !holdsAny(text, pieces, this.requiredKeys[index] ?? [], at)
+      ) {
         continue;
       }
       const phrase = this.phrases[index];
@@ -291,18 +455,18 @@ export class PhraseIndex {
       const at = starts[index] ?? 0;
       const word = startWords[index] ?? null;
       const table = at === 0 ? this.atStart : this.elsewhere;
-      let candidates: Candidates;
+      let plan: Plan;
       if (word !== null) {
-        candidates = table.candidates(word, startRows[index] ?? OFF_WORD);
+        plan = table.candidates(word, startRows[index] ?? OFF_WORD);
       } else if (offWords) {
-        candidates = table.offWords;
+        plan = table.offWords;
       } else {
         continue;
       }
-      if (candidates.length === 0) {
+      if (plan.length === 0) {
         continue;
       }
-      const found = this.tryAt(text, at, candidates, word === null ? null : followers[index]);
+      const found = this.tryAt(text, at, plan, followers[index] ?? NO_SECOND, word !== null);
       if (found !== null) {
         return found;
       }
