@@ -48,11 +48,29 @@ const NO_SECOND = -1;
  */
 interface WordRow {
   readonly secondId: number;
+  /** The row's place in `emptyPlans`. */
+  readonly slot: number;
   readonly plans: (Plan | undefined)[];
 }
 const rows = new Map<string, WordRow>();
 const MAX_ROWS = 20_000;
 let tables = 0;
+
+/**
+ * Per row, one byte per table: whether the table has no phrase beginning at that word (most
+ * visits), once asked. A word's bytes share one cache line, so the lists of a reply, visiting the
+ * same words in turn, skip them without reaching into each row's plans.
+ */
+const TABLE_SLOTS = 64;
+const UNKNOWN = 0;
+const EMPTY = 1;
+const FILLED = 2;
+const emptyPlans = new Uint8Array(MAX_ROWS * TABLE_SLOTS);
+
+function clearRows(): void {
+  rows.clear();
+  emptyPlans.fill(UNKNOWN);
+}
 
 function secondIdOf(word: string): number {
   let id = secondIds.get(word);
@@ -60,7 +78,7 @@ function secondIdOf(word: string): number {
     id = secondIds.size;
     secondIds.set(word, id);
     // Rows and the last scan hold ids read before this word had one.
-    rows.clear();
+    clearRows();
     lastText = null;
   }
   return id;
@@ -199,8 +217,16 @@ class StartTable {
         }
       }
       row.plans[this.id] = found;
+      if (this.id < TABLE_SLOTS) {
+        emptyPlans[row.slot * TABLE_SLOTS + this.id] = found.length === 0 ? EMPTY : FILLED;
+      }
     }
     return found;
+  }
+
+  /** Whether no phrase of this table begins at the word of `slot`, as far as already known. */
+  knownEmpty(slot: number): boolean {
+    return this.id < TABLE_SLOTS && emptyPlans[slot * TABLE_SLOTS + this.id] === EMPTY;
   }
 }
 
@@ -217,15 +243,15 @@ let startWords: (string | null)[] = [];
 let startRows: WordRow[] = [];
 /** The second-word id of the next word after each of `starts`' word. */
 let followers: number[] = [];
-const OFF_WORD: WordRow = { secondId: NO_SECOND, plans: [] };
+const OFF_WORD: WordRow = { secondId: NO_SECOND, slot: -1, plans: [] };
 
 function rowOf(word: string): WordRow {
   let row = rows.get(word);
   if (row === undefined) {
     if (rows.size >= MAX_ROWS) {
-      rows.clear();
+      clearRows();
     }
-    row = { secondId: secondIds.get(word) ?? NO_SECOND, plans: [] };
+    row = { secondId: secondIds.get(word) ?? NO_SECOND, slot: rows.size, plans: [] };
     rows.set(word, row);
   }
   return row;
@@ -457,7 +483,11 @@ export class PhraseIndex {
       const table = at === 0 ? this.atStart : this.elsewhere;
       let plan: Plan;
       if (word !== null) {
-        plan = table.candidates(word, startRows[index] ?? OFF_WORD);
+        const row = startRows[index] ?? OFF_WORD;
+        if (table.knownEmpty(row.slot)) {
+          continue;
+        }
+        plan = table.candidates(word, row);
       } else if (offWords) {
         plan = table.offWords;
       } else {
