@@ -101,6 +101,15 @@ export function weekdayBesideHoliday(
   return null;
 }
 
+// The federal days moved to the Friday or Monday when they fall on a weekend; the others
+// ("after Easter weekend", "after Halloween weekend" on a Sunday) keep to their own weekend.
+const OBSERVED_ON_A_WEEKDAY: ReadonlySet<string> = new Set([
+  "new_year",
+  "juneteenth",
+  "independence_day",
+  "christmas",
+]);
+
 const SATURDAY = 6;
 const SUNDAY = 0;
 const MONDAY = 1;
@@ -108,11 +117,17 @@ const TUESDAY = 2;
 
 /**
  * The days off a holiday makes with its weekend: Saturday to a Monday holiday (Memorial Day,
- * Labor Day), a Thursday or Friday holiday to Sunday (Thanksgiving's four days), and a weekend
- * holiday with the weekday it is observed on.
+ * Labor Day), a Thursday or Friday holiday to Sunday (Thanksgiving's four days), a federal weekend
+ * holiday with the weekday it is observed on, and any other weekend holiday its own weekend.
  */
-function weekendSpan(holiday: number): { first: number; last: number } {
+function weekendSpan(holiday: number, observed: boolean): { first: number; last: number } {
   const weekday = weekdayOf(holiday);
+  if ((weekday === SATURDAY || weekday === SUNDAY) && !observed) {
+    return {
+      first: holiday - (weekday === SUNDAY ? 1 : 0),
+      last: holiday + (weekday === SATURDAY ? 1 : 0),
+    };
+  }
   if (weekday === SATURDAY || weekday === SUNDAY) {
     return { first: holiday - 1, last: holiday + 1 };
   }
@@ -138,7 +153,7 @@ export function besideHolidayWeekend(
     return null;
   }
   for (const candidateYear of [year - 1, year, year + 1]) {
-    const { first, last } = weekendSpan(rule(candidateYear));
+    const { first, last } = weekendSpan(rule(candidateYear), OBSERVED_ON_A_WEEKDAY.has(id));
     const day =
       side > 0 ? last + side : side < 0 ? first + side : nextWeekdayOnOrAfter(first, SATURDAY);
     if (day >= today) {

@@ -243,6 +243,12 @@ const PLAN_SUPPORT = bounded(
 // hice la transferencia el viernes") score 0.93 and more.
 const PAID_OVER_DATED_PROMISE = 0.9;
 
+// A question asked without its mark ("who is this this is a scam", "o es de verdad").
+const UNMARKED_QUESTION = bounded(
+  z.array(z.string()).parse(symbols.unmarkedQuestions).join("|"),
+  "",
+);
+
 /** Whether a normalised reply holds what lets the model name STOP (see STOP_SUPPORT). */
 export function stopSupported(normalized: string): boolean {
   return STOP_SUPPORT.test(normalized) || STOP_KEYWORD_ALONE.test(normalized);
@@ -378,7 +384,11 @@ export function vetoed(
     wordVeto(decision, opinion.intent, normalized) ||
     // "esto es una estafa" disputes and "¿esto es una estafa?" asks: the same words to the
     // model, which never sees the question mark, so a dispute that asks nothing is no question.
-    (decision.intent === "DISPUTE" && opinion.intent === "HELP" && !asking) ||
+    // SMS often drops the mark: "quien habla esto es una estafa", "es fraude o es de verdad".
+    (decision.intent === "DISPUTE" &&
+      opinion.intent === "HELP" &&
+      !asking &&
+      !UNMARKED_QUESTION.test(normalized)) ||
     dateVeto(decision, opinion.intent, opinion.probability, normalized, asking, dates)
   );
 }

@@ -131,6 +131,16 @@ const WEEK_AFTER = list("weekAfterSuffixes");
 const WEEK_AFTER_BLOCKED = new RegExp(`^ (?:${words("weekAfterBlockers")})(?![a-z0-9])`);
 /** "Memorial Day weekend": the holiday's long weekend. */
 const HOLIDAY_WEEKENDS = wordAlternation(list("holidayWeekends"));
+// "el fin de semana de memorial day": the long weekend named before its holiday.
+const HOLIDAY_WEEKENDS_BEFORE = wordAlternation(list("holidayWeekendsBefore"));
+// Names a holiday goes by only before "weekend" ("memorial weekend"; "the memorial" alone is not).
+const HOLIDAY_WEEKEND_NAMES: Readonly<Record<string, string>> = z
+  .record(z.string(), z.string())
+  .parse(symbols.holidayWeekendNames);
+const WEEKEND_HOLIDAYS = wordAlternation([
+  ...Object.keys(vocabulary.holidays),
+  ...Object.keys(HOLIDAY_WEEKEND_NAMES),
+]);
 /** "hoy es", "ya es": a weekday after them names today. */
 const TODAY_NAMED = list("todayNamedPrefixes");
 // "now" names the day paid only as the paying verb's own adverb ("paying it now", "I'll pay now");
@@ -304,6 +314,30 @@ function fortnightEnd(day: number, offset: number): number {
 
 const RULES: Rule[] = [
   {
+    // "after the 4th of July weekend", "después del fin de semana de Memorial Day", "after memorial
+    // weekend": a holiday's long weekend, read before a month and day take the holiday's name
+    // (after a weekday it is the weekday's: "the tuesday after memorial day weekend").
+    name: "holiday",
+    pattern: bounded(
+      `(?<!(?<![a-z])(?:${WEEKDAYS}) )(?:(${wordAlternation(Object.keys(vocabulary.holidayRelations))}) )?(?:the |el )?(?:(?:${HOLIDAY_WEEKENDS_BEFORE}) (?:de |del )(?:la |el )?(${WEEKEND_HOLIDAYS})|(${WEEKEND_HOLIDAYS}) (?:${HOLIDAY_WEEKENDS}))`,
+    ),
+    resolve: (match, now) => {
+      const name = match[2] ?? match[3] ?? "";
+      const id = vocabulary.holidays[name] ?? HOLIDAY_WEEKEND_NAMES[name];
+      if (id === undefined || !isHoliday(id)) {
+        return null;
+      }
+      const said = match[1] === undefined ? 0 : (vocabulary.holidayRelations[match[1]] ?? 0);
+      const relation = said < 0 && RANGE_ENDS.has(id) ? 0 : said;
+      const day = besideHolidayWeekend(id, relation, now.day, fieldsOf(now.day).year);
+      if (day === null) {
+        return null;
+      }
+      // Without "after"/"before" it is as often a greeting ("have a great labor day weekend").
+      return match[1] === undefined ? { day, rule: "holiday-name", weak: true } : { day };
+    },
+  },
+  {
     name: "numeric-date",
     pattern: /(?<![\d/])(\d{1,2})\/(\d{1,2})(?:\/(\d{4}|\d{2}))?(?![\d/])/g,
     resolve: (match, now) => {
@@ -340,9 +374,10 @@ const RULES: Rule[] = [
   {
     // "the monday after thanksgiving", "el lunes después de navidad": the first such weekday
     // after the holiday (the last one before it, with "before"/"antes de").
+    // "the tuesday after memorial day weekend" is the same day: the weekend is read with it.
     name: "weekday-holiday",
     pattern: bounded(
-      `(?:the |el )?(${WEEKDAYS}) (${wordAlternation(Object.keys(HOLIDAY_SIDES))}) (?:the |la |el )?(${HOLIDAYS})`,
+      `(?:the |el )?(${WEEKDAYS}) (${wordAlternation(Object.keys(HOLIDAY_SIDES))}) (?:the |la |el )?(${HOLIDAYS})(?: (?:${HOLIDAY_WEEKENDS}))?`,
     ),
     resolve: (match, now) => {
       const weekday = vocabulary.weekdays[match[1] ?? ""];
@@ -893,6 +928,25 @@ function markAsides(
     if (
       !PAY_WORDS.test(after.join(" ")) &&
       paidOn.some((other) => other !== mention && other.end <= mention.start)
+    ) {
+      mention.aside = true;
+    }
+  }
+  // "I'll pay monday, next week is crazy", "le pago el viernes. la próxima semana salgo de viaje":
+  // a week that opens a later clause and goes on about itself, with no word of paying, says why
+  // the day paid on comes before it ("friday? no, next week" still moves the day).
+  for (const mention of mentions) {
+    if (mention.rule !== "week" || mention.negated || mention.past) {
+      continue;
+    }
+    const low = clauses.findLast((clause) => clause <= mention.start) ?? 0;
+    const high = clauses.find((clause) => clause >= mention.end) ?? text.length;
+    if (
+      low > 0 &&
+      text.slice(low, mention.start).trim().length === 0 &&
+      text.slice(mention.end, high).trim().length > 0 &&
+      !inClauseBeside(PAY_WORDS, text, mention.start, mention.end, clauses) &&
+      paidOn.some((other) => other.end <= low && other.day < mention.day)
     ) {
       mention.aside = true;
     }
