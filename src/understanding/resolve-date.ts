@@ -2,6 +2,7 @@ import { z } from "zod";
 import {
   addMonths,
   dayNumber,
+  daysInMonth,
   endOfMonth,
   fieldsOf,
   type LocalMoment,
@@ -133,6 +134,8 @@ const WEEK_AFTER_BLOCKED = new RegExp(`^ (?:${words("weekAfterBlockers")})(?![a-
 const HOLIDAY_WEEKENDS = wordAlternation(list("holidayWeekends"));
 // "el fin de semana de memorial day": the long weekend named before its holiday.
 const HOLIDAY_WEEKENDS_BEFORE = wordAlternation(list("holidayWeekendsBefore"));
+/** "end of", "a finales de" before a month's name. */
+const MONTH_END_OF = wordAlternation(list("monthEndOf"));
 // Names a holiday goes by only before "weekend" ("memorial weekend"; "the memorial" alone is not).
 const HOLIDAY_WEEKEND_NAMES: Readonly<Record<string, string>> = z
   .record(z.string(), z.string())
@@ -338,6 +341,20 @@ const RULES: Rule[] = [
     },
   },
   {
+    // "end of march", "a finales de abril": the named month's last day, this year or the next.
+    name: "month-end",
+    pattern: bounded(`(?:${MONTH_END_OF}) (${MONTHS})`),
+    resolve: (match, now) => {
+      const month = vocabulary.months[match[1] ?? ""];
+      if (month === undefined) {
+        return null;
+      }
+      const today = fieldsOf(now.day);
+      const year = month < today.month ? today.year + 1 : today.year;
+      return { day: dayNumber(year, month, daysInMonth(year, month)) };
+    },
+  },
+  {
     name: "numeric-date",
     pattern: /(?<![\d/])(\d{1,2})\/(\d{1,2})(?:\/(\d{4}|\d{2}))?(?![\d/])/g,
     resolve: (match, now) => {
@@ -529,7 +546,10 @@ const RULES: Rule[] = [
     pattern: bounded(
       `(?:(${wordAlternation(Object.keys(vocabulary.weekdayPrefixes))}) )?(${WEEKDAYS})(?: (${wordAlternation([...Object.keys(vocabulary.weekdaySuffixes), ...WEEK_AFTER])}))?`,
     ),
-    suffixBlocked: (suffix, rest) => WEEK_AFTER.includes(suffix) && WEEK_AFTER_BLOCKED.test(rest),
+    // "I'll pay thursday last week was crazy": a week gone by that goes on as its own subject.
+    suffixBlocked: (suffix, rest) =>
+      (WEEK_AFTER.includes(suffix) || vocabulary.weekdaySuffixes[suffix] === "past") &&
+      WEEK_AFTER_BLOCKED.test(rest),
     resolve: (match, now) => {
       const weekday = match[2] === undefined ? undefined : vocabulary.weekdays[match[2]];
       if (weekday === undefined) {
