@@ -76,8 +76,17 @@ export interface FlagCustomerParams {
 }
 
 export interface ResolveStaffTasksParams {
-  /** The thread's open tasks with these reasons are done. */
-  reasons: StaffReason[];
+  /** The thread's open tasks with these reasons are done; `null`: all its open tasks. */
+  reasons: StaffReason[] | null;
+}
+
+/** Where a person has taken a thread, as its staff notices show it. */
+export type StaffNoticeState = "taken_over" | "handed_back" | "resolved";
+
+export interface RedrawStaffNoticesParams {
+  state: StaffNoticeState;
+  /** Who did it (a Slack user id when it came from Slack). */
+  by: string;
 }
 
 export type ThreadEffect =
@@ -89,7 +98,12 @@ export type ThreadEffect =
   | { type: "recordPromise"; params: RecordPromiseParams }
   | { type: "createPlan"; params: CreatePlanParams }
   | { type: "flagCustomer"; params: FlagCustomerParams }
-  | { type: "resolveStaffTasks"; params: ResolveStaffTasksParams };
+  | { type: "resolveStaffTasks"; params: ResolveStaffTasksParams }
+  /**
+   * The posted notices of the thread's tasks that were open before this event show the new
+   * state; the host expands it to one `updateStaffNotice` outbox row per task.
+   */
+  | { type: "redrawStaffNotices"; params: RedrawStaffNoticesParams };
 
 export type ThreadEffectType = ThreadEffect["type"];
 
@@ -103,6 +117,7 @@ export const EFFECT_TYPES: readonly ThreadEffectType[] = [
   "createPlan",
   "flagCustomer",
   "resolveStaffTasks",
+  "redrawStaffNotices",
 ];
 
 const effectTypes = new Set<string>(EFFECT_TYPES);

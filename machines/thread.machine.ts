@@ -15,9 +15,11 @@ import type {
   NotifyStaffParams,
   RecordConsentParams,
   RecordPromiseParams,
+  RedrawStaffNoticesParams,
   ResolveStaffTasksParams,
   ScheduleTimerParams,
   SendSmsParams,
+  StaffNoticeState,
   StaffReason,
 } from "./thread.effects.js";
 import type { Intent, ThreadEvent } from "./thread.events.js";
@@ -138,6 +140,17 @@ function notify(reason: NotifyStaffParams["reason"], withText = false) {
 
 const cancelAllTimers = { type: "cancelTimers" as const, params: { keys: null } };
 
+/** Staff see a take-over, hand-back or resolution on the Slack posts they act from. */
+function redrawNotices(state: StaffNoticeState) {
+  return {
+    type: "redrawStaffNotices" as const,
+    params: ({ event }: Args): RedrawStaffNoticesParams => ({
+      state,
+      by: "user" in event ? event.user : "staff",
+    }),
+  };
+}
+
 /**
  * When everything is paid the thread closes, and the staff tasks that asked a person to check
  * a payment (a customer's "I paid", one still unverified) are done: the payment is there.
@@ -256,6 +269,7 @@ export const threadMachine = setup({
     createPlan: (_: unknown, _params: CreatePlanParams) => noop(),
     flagCustomer: (_: unknown, _params: FlagCustomerParams) => noop(),
     resolveStaffTasks: (_: unknown, _params: ResolveStaffTasksParams) => noop(),
+    redrawStaffNotices: (_: unknown, _params: RedrawStaffNoticesParams) => noop(),
     adoptReplyLanguage: assign({
       language: ({ context, event }) => smsEvent(event)?.language ?? context.language,
     }),
@@ -719,13 +733,17 @@ export const threadMachine = setup({
           { actions: ["recordInvoiceFacts"] },
         ],
         "payment.failed": { actions: [notify("payment_failed")] },
-        "staff.took_over": { actions: ["assignStaffOwner"] },
+        "staff.took_over": { actions: ["assignStaffOwner", redrawNotices("taken_over")] },
         "staff.replied": {
           actions: [sms("staff.message", "staff", ({ event }) => staffVars(event))],
         },
         "staff.released": [
-          { guard: "hasNothingOpen", target: "closed", actions: ["clearHandOff"] },
-          { target: "active", actions: ["clearHandOff"] },
+          {
+            guard: "hasNothingOpen",
+            target: "closed",
+            actions: ["clearHandOff", redrawNotices("handed_back")],
+          },
+          { target: "active", actions: ["clearHandOff", redrawNotices("handed_back")] },
         ],
         "staff.resolved": staffResolved(),
         "consent.revoked": consentRevoked(),
@@ -1046,17 +1064,30 @@ function staffTransitions() {
   return {
     "staff.took_over": {
       target: "#thread.handedOff",
-      actions: [cancelAllTimers, "assignStaffOwner" as const],
+      actions: [cancelAllTimers, "assignStaffOwner" as const, redrawNotices("taken_over")],
     },
+    // A person answering in the thread has taken it over, whether or not they pressed the button.
     "staff.replied": {
       target: "#thread.handedOff",
       actions: [
         cancelAllTimers,
         "assignStaffOwner" as const,
         sms("staff.message", "staff", ({ event }) => staffVars(event)),
+        redrawNotices("taken_over"),
       ],
     },
   };
+}
+
+/**
+ * Resolving is about the whole thread, so every task it raised is done (a later take-over
+ * must not redraw those posts), after their posts are redrawn as resolved.
+ */
+function resolveAllTasks() {
+  return [
+    redrawNotices("resolved"),
+    { type: "resolveStaffTasks" as const, params: { reasons: null } },
+  ];
 }
 
 function staffResolved() {
@@ -1064,11 +1095,16 @@ function staffResolved() {
     {
       guard: "isResume" as const,
       target: "#thread.active",
-      actions: ["clearHandOff" as const],
+      actions: ["clearHandOff" as const, ...resolveAllTasks()],
     },
     {
       target: "#thread.closed",
-      actions: [cancelAllTimers, "clearHandOff" as const, "clearCommitments" as const],
+      actions: [
+        cancelAllTimers,
+        "clearHandOff" as const,
+        "clearCommitments" as const,
+        ...resolveAllTasks(),
+      ],
     },
   ];
 }

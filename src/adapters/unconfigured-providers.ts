@@ -28,4 +28,8 @@ export class UnconfiguredStaffNotifier implements StaffNotifier {
   notify(): Promise<{ ref: string }> {
     return Promise.resolve().then(() => notConfigured("Staff notifications (Slack)"));
   }
+
+  updateNotice(): Promise<void> {
+    return Promise.resolve().then(() => notConfigured("Staff notifications (Slack)"));
+  }
 }

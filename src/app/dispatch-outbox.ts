@@ -1,4 +1,8 @@
-import type { NotifyStaffParams, SendSmsParams } from "../../machines/thread.effects.js";
+import type {
+  NotifyStaffParams,
+  SendSmsParams,
+  StaffNoticeState,
+} from "../../machines/thread.effects.js";
 import { daysBetween, localDateOf } from "../domain/calendar.js";
 import { type CompanySettings, parseCompanySettings } from "../domain/company-settings.js";
 import { AppError, toAppError } from "../domain/errors.js";
@@ -17,6 +21,7 @@ import type {
   OutboxStore,
   SendFacts,
   SmsSender,
+  StaffNotice,
   StaffNotifier,
   Templates,
 } from "./ports.js";
@@ -147,6 +152,8 @@ async function runEffect(deps: DispatchDeps, row: OutboxRow): Promise<OutboxDeci
         return await sendSms(deps, row);
       case "notifyStaff":
         return await notifyStaff(deps, row);
+      case "updateStaffNotice":
+        return await updateStaffNotice(deps, row);
       default:
         return {
           status: "failed",
@@ -554,6 +561,67 @@ async function recordMessage(
 
 async function notifyStaff(deps: DispatchDeps, row: OutboxRow): Promise<OutboxDecision> {
   const params = row.payload as unknown as NotifyStaffParams & { taskId: string };
+  const { ref } = await deps.notifier.notify(await staffNotice(deps, row, params));
+  return { status: "sent", at: deps.clock.now(), providerRef: ref };
+}
+
+/** How long a redraw waits for its task's first notice, still queued, to be posted. */
+const NOTICE_NOT_POSTED_YET_MS = 30_000;
+
+/**
+ * Redraws a task's posted notice with the state a staff event gave it. The post is found
+ * now, not when the event queued this row: the notice may have been posted since. Redrawing
+ * is idempotent (the same blocks again), so a retried or reconciled row does no harm; an older
+ * redraw that comes due after a newer one is skipped, so the post never goes back in time.
+ */
+async function updateStaffNotice(deps: DispatchDeps, row: OutboxRow): Promise<OutboxDecision> {
+  const params = row.payload as unknown as UpdateStaffNoticePayload;
+  const at = deps.clock.now();
+  if (!row.threadId) {
+    return { status: "skipped", at, reason: "a staff notice redraw needs its thread" };
+  }
+  const post = await deps.outbox.staffNoticePost(row.threadId, params.taskId, params.version);
+  if (post.superseded) {
+    return { status: "skipped", at, reason: "a later redraw of this notice is queued" };
+  }
+  const original = post.notice;
+  if (!original || original.status === "failed" || original.status === "skipped") {
+    return { status: "skipped", at, reason: "the task's notice was never posted" };
+  }
+  if (original.status !== "sent" || !original.providerRef) {
+    return {
+      status: "deferred",
+      at,
+      until: new Date(at.getTime() + NOTICE_NOT_POSTED_YET_MS),
+      reason: "the task's notice is not posted yet",
+    };
+  }
+  const notice = await staffNotice(deps, row, {
+    ...(original.payload as unknown as NotifyStaffParams),
+    taskId: params.taskId,
+  });
+  await deps.notifier.updateNotice(original.providerRef, notice, {
+    state: params.state,
+    by: params.by,
+  });
+  return { status: "sent", at: deps.clock.now(), providerRef: original.providerRef };
+}
+
+/** An `updateStaffNotice` row, as thread-change-sql.ts writes it. */
+interface UpdateStaffNoticePayload {
+  taskId: string;
+  state: StaffNoticeState;
+  by: string;
+  /** The thread's version after the event: later events redraw over earlier ones. */
+  version: number;
+}
+
+/** A task's notice with the thread as it is now (customer, open invoices, last texts). */
+async function staffNotice(
+  deps: DispatchDeps,
+  row: OutboxRow,
+  params: NotifyStaffParams & { taskId: string },
+): Promise<StaffNotice> {
   const target = row.threadId ? await deps.outbox.threadPhone(row.threadId) : null;
   let facts: StaffNoticeFacts | null = null;
   try {
@@ -565,7 +633,7 @@ async function notifyStaff(deps: DispatchDeps, row: OutboxRow): Promise<OutboxDe
       "staff notice posted without the thread's facts",
     );
   }
-  const notice = {
+  return {
     companyId: row.companyId,
     threadId: row.threadId ?? "",
     taskId: params.taskId,
@@ -575,8 +643,6 @@ async function notifyStaff(deps: DispatchDeps, row: OutboxRow): Promise<OutboxDe
     ...(facts?.customerName ? { customerName: facts.customerName } : {}),
     ...(facts ? { invoices: facts.invoices, lastMessages: facts.lastMessages } : {}),
   };
-  const { ref } = await deps.notifier.notify(notice);
-  return { status: "sent", at: deps.clock.now(), providerRef: ref };
 }
 
 /**

@@ -81,8 +81,15 @@ export interface StaffNotice {
   }>;
 }
 
+/** What a posted notice says about who has the thread now. */
+export type StaffNoticeStatus =
+  | { state: "open" }
+  | { state: "taken_over" | "handed_back" | "resolved"; by: string };
+
 export interface StaffNotifier {
   notify(notice: StaffNotice): Promise<{ ref: string }>;
+  /** Redraws the notice posted as `ref` (its `notify` result) with the task's new status. */
+  updateNotice(ref: string, notice: StaffNotice, status: StaffNoticeStatus): Promise<void>;
 }
 
 export interface InvoiceFacts {
@@ -335,6 +342,18 @@ export interface OutboxStore {
     result: { lineType: "mobile" | "landline" | "voip" | "unknown"; invalid: boolean },
     at: Date,
   ): Promise<void>;
+  /**
+   * A task's first notice (the `notifyStaff` row: its payload, outcome and provider ref),
+   * and whether a redraw of it newer than thread version `version` is queued.
+   */
+  staffNoticePost(
+    threadId: string,
+    taskId: string,
+    version: number,
+  ): Promise<{
+    notice: { payload: Record<string, unknown>; status: string; providerRef: string | null } | null;
+    superseded: boolean;
+  }>;
   /** A staff work item and its Slack notice, outside any thread transition (e.g. a landline). */
   raiseStaffTask(task: {
     companyId: string;

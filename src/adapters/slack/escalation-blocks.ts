@@ -1,4 +1,4 @@
-import type { StaffNotice } from "../../app/ports.js";
+import type { StaffNotice, StaffNoticeStatus } from "../../app/ports.js";
 import type { StaffNoticeInvoice, StaffNoticeMessage } from "../../app/staff-notice-port.js";
 import { formatMoney } from "../../domain/message-format.js";
 
@@ -26,11 +26,7 @@ export type EscalationMessage = StaffNoticeMessage;
 /** The port's notice: the reason, the task's text and, when known, the thread's facts. */
 export type SlackEscalation = StaffNotice;
 
-export type EscalationStatus =
-  | { state: "open" }
-  | { state: "taken_over"; by: string }
-  | { state: "handed_back"; by: string }
-  | { state: "resolved"; by: string };
+export type EscalationStatus = StaffNoticeStatus;
 
 export interface SlackBlock {
   type: string;

@@ -223,6 +223,42 @@ export class DrizzleOutboxStore implements OutboxStore {
       .where(and(eq(phones.companyId, companyId), eq(phones.e164, e164)));
   }
 
+  async staffNoticePost(
+    threadId: string,
+    taskId: string,
+    version: number,
+  ): Promise<{
+    notice: { payload: Record<string, unknown>; status: string; providerRef: string | null } | null;
+    superseded: boolean;
+  }> {
+    // By thread first (outbox_thread_idx): a thread has few rows, the outbox many.
+    const [notice] = await this.db
+      .select({ payload: outbox.payload, status: outbox.status, providerRef: outbox.providerRef })
+      .from(outbox)
+      .where(
+        and(
+          eq(outbox.threadId, threadId),
+          eq(outbox.effectType, "notifyStaff"),
+          sql`${outbox.payload} ->> 'taskId' = ${taskId}`,
+        ),
+      )
+      .orderBy(asc(outbox.createdAt))
+      .limit(1);
+    const [later] = await this.db
+      .select({ id: outbox.id })
+      .from(outbox)
+      .where(
+        and(
+          eq(outbox.threadId, threadId),
+          eq(outbox.effectType, "updateStaffNotice"),
+          sql`${outbox.payload} ->> 'taskId' = ${taskId}`,
+          sql`(${outbox.payload} ->> 'version')::int > ${version}`,
+        ),
+      )
+      .limit(1);
+    return { notice: notice ?? null, superseded: later !== undefined };
+  }
+
   async raiseStaffTask(task: {
     companyId: string;
     threadId: string;

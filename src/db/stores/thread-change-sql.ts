@@ -52,7 +52,8 @@ with input as (
     cancel_all boolean, cancel_keys text[], schedule_keys text[],
     scheduled_min timestamptz, timers jsonb, at timestamptz, causation_id text, outbox jsonb,
     tasks jsonb, consent jsonb, phone_consent text, promise jsonb, plans jsonb,
-    flag_reason text, resolve_task_reasons text[], event jsonb, message jsonb)
+    flag_reason text, resolve_task_reasons text[], resolve_all_tasks boolean, redraw jsonb,
+    event jsonb, message jsonb)
 ),
 upd as (
   update threads t set snapshot = c.snapshot, state = c.state,
@@ -96,8 +97,25 @@ new_tasks as (
 resolved_tasks as (
   update tasks tk set status = 'done', resolved_at = c.at, updated_at = now() from ready c
   where tk.thread_id = c.thread_id and tk.status <> 'done'
-    and tk.thread_id = any(array(select thread_id from ready where cardinality(resolve_task_reasons) > 0))
-    and tk.reason = any(c.resolve_task_reasons)
+    and tk.thread_id = any(array(select thread_id from ready
+      where resolve_all_tasks or cardinality(resolve_task_reasons) > 0))
+    and (c.resolve_all_tasks or tk.reason = any(c.resolve_task_reasons))
+),
+redraws as (
+  -- One redraw per task open before this change (the statement reads tasks as they were, so
+  -- the tasks it resolves are still redrawn, as resolved). Ids are made here because the
+  -- tasks are only known here; hex is a subset of our id alphabet. After the change's other
+  -- rows, so a notice queued with it is never overtaken. The thread's version orders redraws
+  -- of one post (a frozen clock gives two events the same instant).
+  insert into outbox (id, company_id, thread_id, effect_type, payload, available_at, causation_id, created_at)
+  select 'ob_' || substr(md5(tk.id || random()::text), 1, 16), c.company_id,
+    c.thread_id, 'updateStaffNotice',
+    jsonb_build_object('taskId', tk.id, 'state', c.redraw->>'state', 'by', c.redraw->>'by',
+      'version', coalesce(c.new_version, c.version)),
+    c.at, c.causation_id, c.at + (jsonb_array_length(c.outbox) + 1) * interval '1 microsecond'
+  from ready c join tasks tk on tk.thread_id = c.thread_id and tk.status <> 'done'
+  where c.redraw is not null
+    and tk.thread_id = any(array(select thread_id from ready where redraw is not null))
 ),
 new_outbox as (
   -- The n-th row of a change is created n microseconds after it: the dispatcher claims in
@@ -200,6 +218,8 @@ function changeRow(change: ThreadChange, idx: number) {
   let promise: { id: string; date: string; invoice_ids: string[] } | null = null;
   let flagReason: string | null = null;
   const resolveTaskReasons: string[] = [];
+  let resolveAllTasks = false;
+  let redraw: { state: string; by: string } | null = null;
   for (const effect of change.effects) {
     switch (effect.type) {
       case "sendSms":
@@ -250,7 +270,15 @@ function changeRow(change: ThreadChange, idx: number) {
         flagReason = effect.params.reason;
         break;
       case "resolveStaffTasks":
-        resolveTaskReasons.push(...effect.params.reasons);
+        if (effect.params.reasons === null) {
+          resolveAllTasks = true;
+        } else {
+          resolveTaskReasons.push(...effect.params.reasons);
+        }
+        break;
+      case "redrawStaffNotices":
+        // Each post shows one state: the event's last word is the one staff should see.
+        redraw = { state: effect.params.state, by: effect.params.by };
         break;
       case "scheduleTimer":
       case "cancelTimers":
@@ -287,6 +315,8 @@ function changeRow(change: ThreadChange, idx: number) {
     plans,
     flag_reason: flagReason,
     resolve_task_reasons: resolveTaskReasons,
+    resolve_all_tasks: resolveAllTasks,
+    redraw,
     event: event
       ? {
           id: event.id,
