@@ -1,7 +1,7 @@
 import { fuzzyChannelWord, fuzzyOptOutKeyword } from "./fuzzy.js";
 import { masked, matcherFor, phraseMatch } from "./intent-matchers.js";
 import { LEXICONS } from "./lexicon.js";
-import { segments, withoutCourtesy } from "./normalize.js";
+import { normalize, segments, withoutCourtesy } from "./normalize.js";
 import { bounded, wordAlternation } from "./patterns.js";
 
 // Opt-out is decided apart from, and before, every other intent: under FCC 24-24 a revocation
@@ -262,6 +262,18 @@ function blankedByWhatCameAfter(pieces: readonly string[], index: number): boole
   );
 }
 
+// A keyword shouted as a sentence of its own, ended by a full stop, a question or exclamation
+// mark or a line break ("STOP. Deliveries are done"), is an opt-out even when a hard negative
+// read it with the words after it ("stop deliveries ..."), which would hide it from the sentence
+// split below; after a comma it may be the first word of the clause ("stop, you're too sweet").
+const SENTENCE_ENDS = /[.!?\n]+/;
+function keywordSentence(raw: string, text: string): boolean {
+  return (
+    tokensOf(text).some((token) => stop.tokens.has(token)) &&
+    raw.split(SENTENCE_ENDS).some((piece) => stop.exact.has(normalize(piece)))
+  );
+}
+
 /** The reply with messaging words typed with one slip repaired ("no mas mensjes"), or itself. */
 function withChannelsRepaired(text: string): string {
   let changed = false;
@@ -366,8 +378,12 @@ export function optOut(raw: string, normalized: string, repaired = false): OptOu
     };
   }
   // A shouted "STOP." as its own sentence inside a longer reply is still an opt-out. Only worth
-  // splitting the reply when one of its words could make such a sentence.
-  if (/[.!?\n,;:¡¿]/.test(raw) && words.some((word) => sentenceWords.has(word))) {
+  // splitting the reply when one of its words could make such a sentence, or a keyword the
+  // whole-reply masks blanked stands as a sentence of its own.
+  if (
+    /[.!?\n,;:¡¿]/.test(raw) &&
+    (words.some((word) => sentenceWords.has(word)) || keywordSentence(raw, text))
+  ) {
     const pieces = segments(raw);
     for (let index = 0; index < pieces.length; index++) {
       const segment = pieces[index] ?? "";
