@@ -52,6 +52,7 @@ import { quickbooksRealmOf } from "./app/quickbooks-webhook-event.js";
 import { acceptCustomerText, receiveCustomerText } from "./app/receive-customer-text.js";
 import { reconcileStripeEvent } from "./app/reconcile-stripe-event.js";
 import { SendThrottle } from "./app/send-throttle.js";
+import { slackActionHandler } from "./app/slack-actions.js";
 import type { WebhookVerifier } from "./app/webhook-verifier-port.js";
 import { type Config, ConfigError, loadConfig, realProviders } from "./config.js";
 import { type DatabaseHandle, databaseTarget, openDatabase } from "./db/client.js";
@@ -175,6 +176,12 @@ export async function startDuetext(
         submit: (event) => receiveInboundEvent(inbound, event),
         clock,
         logger,
+      }),
+      // A click on an escalation's button: the staff event it stands for, on its thread.
+      "slack.action": slackActionHandler({
+        threads: new DrizzleStaffNoticeStore(handle.db),
+        submit: (event) => receiveInboundEvent(inbound, event),
+        clock,
       }),
       // A QuickBooks change notice carries ids only: re-read that company's changes.
       "quickbooks.event": async (payload) => {

@@ -1,4 +1,6 @@
 import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
+import type { ThreadKey } from "../../app/ports.js";
+import type { SlackActionThreads } from "../../app/slack-actions.js";
 import {
   STAFF_NOTICE_MESSAGES,
   type StaffNoticeFacts,
@@ -7,9 +9,20 @@ import {
 import type { Database } from "../client.js";
 import { customers, invoices, messages, phones, threads } from "../schema/index.js";
 
-/** The customer, open invoices and last texts of a thread, for a staff notice. */
-export class DrizzleStaffNoticeStore implements StaffNoticeFactsStore {
+/**
+ * The customer, open invoices and last texts of a thread, for a staff notice; and the thread
+ * a notice's button names.
+ */
+export class DrizzleStaffNoticeStore implements StaffNoticeFactsStore, SlackActionThreads {
   constructor(private readonly db: Database) {}
+
+  async threadKey(threadId: string): Promise<ThreadKey | null> {
+    const [row] = await this.db
+      .select({ companyId: threads.companyId, phone: threads.phone })
+      .from(threads)
+      .where(eq(threads.id, threadId));
+    return row ?? null;
+  }
 
   async factsFor(threadId: string): Promise<StaffNoticeFacts | null> {
     const [thread] = await this.db
