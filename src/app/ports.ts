@@ -316,6 +316,12 @@ export interface PipelineStore {
   pendingInboundIds(now: Date, limit: number): Promise<string[]>;
 }
 
+/** A task's first staff notice as the outbox holds it, and whether a newer redraw is queued. */
+export interface StaffNoticePost {
+  notice: { payload: Record<string, unknown>; status: string; providerRef: string | null } | null;
+  superseded: boolean;
+}
+
 export interface OutboxStore {
   /** Marks up to `limit` due pending rows `sending` (SKIP LOCKED) and returns them. */
   claimDue(now: Date, limit: number): Promise<OutboxRow[]>;
@@ -346,14 +352,7 @@ export interface OutboxStore {
    * A task's first notice (the `notifyStaff` row: its payload, outcome and provider ref),
    * and whether a redraw of it newer than thread version `version` is queued.
    */
-  staffNoticePost(
-    threadId: string,
-    taskId: string,
-    version: number,
-  ): Promise<{
-    notice: { payload: Record<string, unknown>; status: string; providerRef: string | null } | null;
-    superseded: boolean;
-  }>;
+  staffNoticePost(threadId: string, taskId: string, version: number): Promise<StaffNoticePost>;
   /** A staff work item and its Slack notice, outside any thread transition (e.g. a landline). */
   raiseStaffTask(task: {
     companyId: string;

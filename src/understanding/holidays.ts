@@ -85,20 +85,11 @@ export function weekdayBesideHoliday(
   today: number,
   year: number,
 ): number | null {
-  const rule = RULES[id];
-  if (rule === undefined) {
-    return null;
-  }
-  for (const candidateYear of [year - 1, year, year + 1]) {
-    const holiday = rule(candidateYear);
-    const day = after
+  return firstOnOrAfter(id, today, year, (holiday) =>
+    after
       ? nextWeekdayOnOrAfter(holiday + 1, weekday)
-      : holiday - 1 - ((weekdayOf(holiday - 1) - weekday + 7) % 7);
-    if (day >= today) {
-      return day;
-    }
-  }
-  return null;
+      : holiday - 1 - ((weekdayOf(holiday - 1) - weekday + 7) % 7),
+  );
 }
 
 // The federal days moved to the Friday or Monday when they fall on a weekend; the others
@@ -148,14 +139,28 @@ export function besideHolidayWeekend(
   today: number,
   year: number,
 ): number | null {
+  return firstOnOrAfter(id, today, year, (holiday) => {
+    const { first, last } = weekendSpan(holiday, OBSERVED_ON_A_WEEKDAY.has(id));
+    return side > 0 ? last + side : side < 0 ? first + side : nextWeekdayOnOrAfter(first, SATURDAY);
+  });
+}
+
+/**
+ * The day `dayOf` reads off the holiday, for its first occurrence (last year's, this year's or
+ * next year's) that puts that day on or after `today`; null for an unknown holiday.
+ */
+function firstOnOrAfter(
+  id: string,
+  today: number,
+  year: number,
+  dayOf: (holiday: number) => number,
+): number | null {
   const rule = RULES[id];
   if (rule === undefined) {
     return null;
   }
   for (const candidateYear of [year - 1, year, year + 1]) {
-    const { first, last } = weekendSpan(rule(candidateYear), OBSERVED_ON_A_WEEKDAY.has(id));
-    const day =
-      side > 0 ? last + side : side < 0 ? first + side : nextWeekdayOnOrAfter(first, SATURDAY);
+    const day = dayOf(rule(candidateYear));
     if (day >= today) {
       return day;
     }

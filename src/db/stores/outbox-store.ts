@@ -1,5 +1,11 @@
 import { and, asc, desc, eq, gte, inArray, lt, lte, ne, sql } from "drizzle-orm";
-import type { OutboxDecision, OutboxRow, OutboxStore, SendFacts } from "../../app/ports.js";
+import type {
+  OutboxDecision,
+  OutboxRow,
+  OutboxStore,
+  SendFacts,
+  StaffNoticePost,
+} from "../../app/ports.js";
 import type { Database, Queryable } from "../client.js";
 import {
   companies,
@@ -227,10 +233,7 @@ export class DrizzleOutboxStore implements OutboxStore {
     threadId: string,
     taskId: string,
     version: number,
-  ): Promise<{
-    notice: { payload: Record<string, unknown>; status: string; providerRef: string | null } | null;
-    superseded: boolean;
-  }> {
+  ): Promise<StaffNoticePost> {
     // By thread first (outbox_thread_idx): a thread has few rows, the outbox many.
     const [notice] = await this.db
       .select({ payload: outbox.payload, status: outbox.status, providerRef: outbox.providerRef })
