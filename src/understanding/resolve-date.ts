@@ -90,6 +90,11 @@ function merge(): DateVocabulary {
 }
 
 const vocabulary = merge();
+// "Tuesday week", "Friday week": the coming such day and a week on (British and Irish English).
+const WEEK_AFTER = z.array(z.string()).parse(symbols.weekAfterSuffixes);
+for (const suffix of WEEK_AFTER) {
+  vocabulary.weekdaySuffixes[suffix] = "weekAfter";
+}
 
 const WEEKDAYS = wordAlternation(Object.keys(vocabulary.weekdays));
 const MONTHS = wordAlternation(Object.keys(vocabulary.months));
@@ -126,9 +131,8 @@ const words = (key: keyof typeof symbols): string => list(key).join("|");
 // Weekday prefixes that name how long something lasts, not when it is done ("working doubles
 // til thursday", "hasta el jueves trabajo doble").
 const UNTIL_WORDS = new Set(list("untilWeekdayPrefixes"));
-// "Friday week", "monday week": a suffix that puts the weekday a week on (British and Irish
-// English), unless "week" is the subject of what follows ("Friday, week has been rough").
-const WEEK_AFTER = list("weekAfterSuffixes");
+// What makes "week" after a weekday the subject of what follows, not the week-after suffix
+// ("Friday, week has been rough").
 const WEEK_AFTER_BLOCKED = new RegExp(`^ (?:${words("weekAfterBlockers")})(?![a-z0-9])`);
 /** "Memorial Day weekend": the holiday's long weekend. */
 const HOLIDAY_WEEKENDS = wordAlternation(list("holidayWeekends"));
@@ -408,11 +412,11 @@ const RULES: Rule[] = [
     },
   },
   {
-    // "after Thanksgiving", "para navidad"; "after Memorial Day weekend" is the day after the
-    // long weekend the holiday makes (the Tuesday), not the day after the holiday.
+    // "after Thanksgiving", "para navidad" (a long weekend, "after Memorial Day weekend", is the
+    // first rule's).
     name: "holiday",
     pattern: bounded(
-      `(?:(${wordAlternation(Object.keys(vocabulary.holidayRelations))}) )?(?:the )?(${wordAlternation(Object.keys(vocabulary.holidays))})(?: (${HOLIDAY_WEEKENDS}))?`,
+      `(?:(${wordAlternation(Object.keys(vocabulary.holidayRelations))}) )?(?:the )?(${wordAlternation(Object.keys(vocabulary.holidays))})`,
     ),
     resolve: (match, now) => {
       const id = match[2] === undefined ? undefined : vocabulary.holidays[match[2]];
@@ -421,11 +425,7 @@ const RULES: Rule[] = [
       }
       const said = match[1] === undefined ? 0 : (vocabulary.holidayRelations[match[1]] ?? 0);
       const relation = said < 0 && RANGE_ENDS.has(id) ? 0 : said;
-      const year = fieldsOf(now.day).year;
-      const day =
-        match[3] === undefined
-          ? nextHoliday(id, relation, now.day, year)
-          : besideHolidayWeekend(id, relation, now.day, year);
+      const day = nextHoliday(id, relation, now.day, fieldsOf(now.day).year);
       // A holiday named without "after"/"para" is as often a greeting as a date.
       if (day === null) {
         return null;
@@ -544,7 +544,7 @@ const RULES: Rule[] = [
     name: "weekday",
     clauseSuffix: 3,
     pattern: bounded(
-      `(?:(${wordAlternation(Object.keys(vocabulary.weekdayPrefixes))}) )?(${WEEKDAYS})(?: (${wordAlternation([...Object.keys(vocabulary.weekdaySuffixes), ...WEEK_AFTER])}))?`,
+      `(?:(${wordAlternation(Object.keys(vocabulary.weekdayPrefixes))}) )?(${WEEKDAYS})(?: (${wordAlternation(Object.keys(vocabulary.weekdaySuffixes))}))?`,
     ),
     // "I'll pay thursday last week was crazy": a week gone by that goes on as its own subject.
     suffixBlocked: (suffix, rest) =>
@@ -556,9 +556,7 @@ const RULES: Rule[] = [
         return null;
       }
       const prefix = match[1] === undefined ? "plain" : vocabulary.weekdayPrefixes[match[1]];
-      // A suffix not in the lexicon is one of WEEK_AFTER.
-      const suffix =
-        match[3] === undefined ? undefined : (vocabulary.weekdaySuffixes[match[3]] ?? "weekAfter");
+      const suffix = match[3] === undefined ? undefined : vocabulary.weekdaySuffixes[match[3]];
       const kind = suffix ?? prefix ?? "plain";
       const nextWeek = mondayOf(now.day) + 7 + ((weekday + 6) % 7);
       switch (kind) {
