@@ -60,6 +60,19 @@ describe("a phrase index", () => {
     }
   });
 
+  it("still finds its phrases after the word table fills up and starts over", () => {
+    // The index remembers, per word it has seen, that a list has no phrase there; those marks
+    // must go with the words when the bounded table is cleared, or a new word given an old
+    // word's place would be skipped.
+    const index = PhraseIndex.of(["stop texting", "para ya"]);
+    for (let block = 0; block < 25; block += 1) {
+      const words = Array.from({ length: 1_000 }, (_, at) => `w${block}x${at}`);
+      expect(index.first(words.join(" "))).toBeNull();
+    }
+    expect(index.first("please stop texting me")).toBe("stop texting");
+    expect(index.replace("ok para ya por favor", "~")).toBe("ok ~ por favor");
+  });
+
   it("joins lists in order, as one list would", () => {
     const first = ["stop by", "by the"];
     const second = ["the way", "stop"];
